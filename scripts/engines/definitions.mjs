@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { ensureNewestBinaries, newestRoot } from './newest-binaries.mjs';
+import { apparmorPackages } from './system-packages.mjs';
+
+/**
+ * The engines this project tests against. Versions are never written here: each engine reports its own
+ * through GET /version once it runs.
+ *
+ * - systemPackages: Debian 12 packages the engine needs installed on the machine.
+ * - bridge: the bridge its containers use. Only a bridge with a gatewayCidr is created (and removed) by
+ *   these scripts; docker0 is dockerd's default, which dockerd creates itself.
+ * - binaries(): where its dockerd is and what goes first on PATH (containerd, shim, docker-proxy).
+ */
+export const engineDefinitions = [
+  {
+    name: 'legacy',
+    // Debian 12's own Docker; pulls in containerd, runc, iptables and tini (docker-init).
+    systemPackages: () => ['docker.io', ...apparmorPackages()],
+    bridge: { name: 'docker0' },
+    binaries: async () => ({ dockerd: '/usr/sbin/dockerd', pathFirst: [] }),
+  },
+  {
+    name: 'newest',
+    // Its own dockerd/containerd come from a newer suite, but runc (and tini for docker-init) are
+    // Debian 12's; ip creates its bridge.
+    systemPackages: () => ['runc', 'iptables', 'tini', 'iproute2', ...apparmorPackages()],
+    // A bridge of its own, so containers of both engines never get the same addresses.
+    bridge: { name: 'docker1', gatewayCidr: '172.29.0.1/16' },
+    binaries: async () => {
+      await ensureNewestBinaries();
+      return {
+        dockerd: join(newestRoot, 'usr/sbin/dockerd'),
+        pathFirst: [join(newestRoot, 'usr/bin'), join(newestRoot, 'usr/sbin')],
+      };
+    },
+  },
+];
+
+export const engineNames = engineDefinitions.map((engine) => engine.name);
+
+/** Definitions for `names` (all when empty), in the order above; unknown names are an error. */
+export function selectEngines(names = []) {
+  const unknown = names.filter((name) => !engineNames.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown engine ${unknown.join(', ')} (known: ${engineNames.join(', ')})`);
+  return engineDefinitions.filter((engine) => names.length === 0 || names.includes(engine.name));
+}

@@ -1,0 +1,57 @@
+// npm run generate [-- --check]
+// spec/ → generated/openapi/v*.json (one bundled document per API version),
+//         generated/types/v*.ts (openapi-typescript per version),
+//         generated/operations.ts (the operation table) and generated/versions.ts.
+// With --check nothing is written: it exits 1 when generated/ differs from what spec/ produces.
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleSpec } from './generate/bundle.mjs';
+import { documentFor, versionRange } from './generate/versions.mjs';
+import { operationTable } from './generate/operation-table.mjs';
+import { typesFor } from './generate/types.mjs';
+import { versionsModule, operationsModule } from './generate/modules.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'generated');
+const check = process.argv.includes('--check');
+
+const full = bundleSpec(join(root, 'spec'));
+const { oldest, newest } = full['x-api-versions'];
+const versions = versionRange(oldest, newest);
+
+const outputs = new Map();
+for (const version of versions) {
+  const doc = documentFor(full, version);
+  outputs.set(join('openapi', `v${version}.json`), JSON.stringify(doc, null, 2) + '\n');
+  outputs.set(join('types', `v${version}.ts`), await typesFor(doc));
+}
+outputs.set('operations.ts', operationsModule(operationTable(full)));
+outputs.set('versions.ts', versionsModule(versions));
+
+const existing = (dir) => existsSync(dir)
+  ? readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(outDir, join(entry.parentPath ?? entry.path, entry.name)))
+  : [];
+const stale = existing(outDir).filter((file) => !outputs.has(file));
+const changed = [...outputs].filter(([file, text]) => {
+  const path = join(outDir, file);
+  return !existsSync(path) || readFileSync(path, 'utf8') !== text;
+}).map(([file]) => file);
+
+if (check) {
+  if (changed.length || stale.length) {
+    console.error('generated/ is stale; run `npm run generate`:');
+    for (const file of [...changed, ...stale]) console.error('  ' + file);
+    process.exit(1);
+  }
+  console.log(`generated/ is fresh (${outputs.size} files, API ${oldest}…${newest})`);
+} else {
+  for (const file of stale) rmSync(join(outDir, file));
+  for (const file of changed) {
+    mkdirSync(dirname(join(outDir, file)), { recursive: true });
+    writeFileSync(join(outDir, file), outputs.get(file));
+  }
+  console.log(`generated ${outputs.size} files for API ${oldest}…${newest} (${changed.length} changed, ${stale.length} removed)`);
+}

@@ -1,0 +1,38 @@
+// createDocker(): one client bound to one engine and one API version.
+import type { ApiVersion, NewestApiVersion } from '../generated/versions.js';
+import { connect } from './connection/dispatcher.js';
+import { resolveEndpoint, type ConnectionOptions } from './connection/endpoint.js';
+import { versionResolver } from './negotiation.js';
+import type { OperationContext } from './operation-call.js';
+import { buildOperationSurface, type OperationSurface } from './operation-surface.js';
+import { createRawClient, type RawClient } from './raw-client.js';
+
+export interface DockerOptions<V extends ApiVersion> extends ConnectionOptions {
+  /**
+   * Talk at exactly this API version (and type the client for it). Without it the client
+   * negotiates the highest version both sides speak and is typed for the newest one.
+   */
+  apiVersion?: V;
+}
+
+export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V> & {
+  /** The openapi-fetch client for API version V: full control over every request. */
+  readonly raw: RawClient<V>;
+  /** The endpoint as a URL, e.g. `unix:///var/run/docker.sock`. */
+  readonly endpoint: string;
+  /** The API version requests are sent at (negotiated on first use). */
+  apiVersion(options?: { signal?: AbortSignal }): Promise<ApiVersion>;
+  /** Closes the client's connections; calls made afterwards fail. */
+  close(): Promise<void>;
+};
+
+export function createDocker<V extends ApiVersion = NewestApiVersion>(options: DockerOptions<V> = {}): Docker<V> {
+  const connection = connect(resolveEndpoint(options));
+  const context: OperationContext = { connection, apiVersion: versionResolver(connection, options.apiVersion) };
+  return Object.assign(buildOperationSurface(context), {
+    raw: createRawClient<V>(context),
+    endpoint: connection.endpoint.display,
+    apiVersion: (callOptions: { signal?: AbortSignal } = {}) => context.apiVersion(callOptions.signal),
+    close: () => connection.dispatcher.close(),
+  }) as unknown as Docker<V>;
+}

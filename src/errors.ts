@@ -1,0 +1,112 @@
+// Typed errors. Every failure the client reports is one of these, so callers can branch on the
+// class (or on `status`) instead of parsing messages.
+
+export interface DockerErrorContext {
+  /** The operationId of the call, e.g. `ContainerInspect`. */
+  operation?: string;
+  /** The API version the call was made at. */
+  apiVersion?: string;
+}
+
+/** Base class of everything this library throws on purpose. */
+export class DockerError extends Error {
+  readonly operation?: string;
+  readonly apiVersion?: string;
+
+  constructor(message: string, context: DockerErrorContext = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    this.operation = context.operation;
+    this.apiVersion = context.apiVersion;
+  }
+}
+
+/** The engine answered with a status outside 2xx. `message` is the engine's own message. */
+export class DockerApiError extends DockerError {
+  readonly status: number;
+  readonly method: string;
+  readonly path: string;
+
+  constructor(status: number, message: string, request: { method: string; path: string }, context: DockerErrorContext) {
+    super(message, context);
+    this.status = status;
+    this.method = request.method;
+    this.path = request.path;
+  }
+}
+
+/** 304: the object was already in the requested state (container already started or stopped). */
+export class NotModifiedError extends DockerApiError {}
+/** 400: a malformed request or a value the engine rejects. */
+export class BadRequestError extends DockerApiError {}
+/** 401: a registry refused the credentials. */
+export class UnauthorizedError extends DockerApiError {}
+/** 403: the engine will not do this in its current state. */
+export class ForbiddenError extends DockerApiError {}
+/** 404: no such object. */
+export class NotFoundError extends DockerApiError {}
+/** 409: the request clashes with the object's state or with another object's name. */
+export class ConflictError extends DockerApiError {}
+/** 500: the engine failed while doing what was asked. */
+export class ServerError extends DockerApiError {}
+/** 503: the engine cannot serve this now (for instance it is not a swarm manager). */
+export class ServiceUnavailableError extends DockerApiError {}
+
+const byStatus: Record<number, typeof DockerApiError> = {
+  304: NotModifiedError,
+  400: BadRequestError,
+  401: UnauthorizedError,
+  403: ForbiddenError,
+  404: NotFoundError,
+  409: ConflictError,
+  500: ServerError,
+  503: ServiceUnavailableError,
+};
+
+/** Builds the error for a non-2xx answer from its status and raw body text. */
+export function apiErrorFrom(
+  status: number,
+  bodyText: string,
+  request: { method: string; path: string },
+  context: DockerErrorContext,
+): DockerApiError {
+  const ErrorClass = byStatus[status] ?? DockerApiError;
+  return new ErrorClass(status, engineMessage(status, bodyText), request, context);
+}
+
+function engineMessage(status: number, bodyText: string): string {
+  const text = bodyText.trim();
+  if (!text) return status === 304 ? 'not modified: already in the requested state' : `HTTP ${status} with an empty body`;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && typeof (parsed as { message?: unknown }).message === 'string') {
+      return (parsed as { message: string }).message;
+    }
+  } catch {
+    // Not JSON: proxies and old engines answer in plain text; the text itself is the message.
+  }
+  return text;
+}
+
+/** The engine could not be reached, or the connection broke before an answer arrived. */
+export class DockerConnectionError extends DockerError {
+  /** The endpoint as the user would write it, e.g. `unix:///var/run/docker.sock`. */
+  readonly endpoint: string;
+  /** The system or undici error code, e.g. `ENOENT`, `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+  readonly code?: string;
+
+  constructor(endpoint: string, reason: string, code: string | undefined, context: DockerErrorContext, cause?: unknown) {
+    super(`cannot reach the Docker engine at ${endpoint}: ${reason}`, context, { cause });
+    this.endpoint = endpoint;
+    this.code = code;
+  }
+}
+
+/** The call needs an API version the connection does not speak; raised before anything is sent. */
+export class DockerVersionError extends DockerError {}
+
+/** The engine answered 2xx but the body is not what the API promises (e.g. invalid JSON). */
+export class DockerResponseError extends DockerError {}
+
+/** The caller passed something the client cannot send (missing path parameter, bad host URL, ...). */
+export class DockerUsageError extends DockerError {}

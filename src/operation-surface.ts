@@ -1,0 +1,74 @@
+// The operation-named surface: `docker.containers.list()`, `docker.images.inspect({ name })`, …
+// Built at run time from the generated operation table; typed from the generated types of the
+// API version the client is created for, so a 1.41 client shows neither operations nor
+// parameters nor fields that appear later.
+import { operationTable, type OperationId } from '../generated/operations.js';
+import type { ApiTypes, ApiVersion } from '../generated/versions.js';
+import { callOperation, type CallOptions, type OperationContext, type StreamingResponse } from './operation-call.js';
+
+type Table = typeof operationTable;
+type OperationsOf<V extends ApiVersion> = ApiTypes[V]['operations'];
+type IdsIn<V extends ApiVersion> = Extract<OperationId, keyof OperationsOf<V>>;
+
+// A parameter section (`path`, `query`, `header`) of an operation, or nothing when it has none.
+type Section<P, K extends string> = P extends { [key in K]?: infer S }
+  ? [NonNullable<S>] extends [never]
+    ? {}
+    : NonNullable<S>
+  : {};
+
+type BodyOf<Op> = Op extends { requestBody?: infer B }
+  ? [NonNullable<B>] extends [never]
+    ? {}
+    : NonNullable<B> extends { content: infer C }
+      ? undefined extends B
+        ? { body?: C[keyof C] }
+        : { body: C[keyof C] }
+      : {}
+  : {};
+
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** The single argument object of an operation method: path, query and header parameters, and `body`. */
+export type OperationParams<Op> = Op extends { parameters: infer P }
+  ? Flatten<Section<P, 'path'> & Section<P, 'query'> & Section<P, 'header'> & BodyOf<Op>>
+  : BodyOf<Op>;
+
+type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type SuccessStatus = 200 | 201 | 202;
+type JsonResult<Op> = Op extends { responses: infer R }
+  ? { [S in keyof R]: S extends SuccessStatus ? JsonContent<R[S]> : never }[keyof R]
+  : never;
+
+/** What an operation resolves to, from how the table says its answer is consumed. */
+export type OperationResult<Op, Kind> = Kind extends 'json'
+  ? JsonResult<Op>
+  : Kind extends 'text'
+    ? string
+    : Kind extends 'empty'
+      ? void
+      : StreamingResponse;
+
+export type OperationMethod<Op, Kind> = {} extends OperationParams<Op>
+  ? (params?: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>
+  : (params: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>;
+
+/** Every operation of API version V, grouped by tag (`containers`, `images`, `system`, …). */
+export type OperationSurface<V extends ApiVersion> = {
+  [G in Table[IdsIn<V>]['group']]: {
+    [Id in IdsIn<V> as Table[Id]['group'] extends G ? Table[Id]['name'] : never]: OperationMethod<
+      OperationsOf<V>[Id],
+      Table[Id]['response']
+    >;
+  };
+};
+
+export function buildOperationSurface(context: OperationContext): Record<string, Record<string, unknown>> {
+  const groups: Record<string, Record<string, unknown>> = {};
+  for (const id of Object.keys(operationTable) as OperationId[]) {
+    const { group, name } = operationTable[id];
+    groups[group] ??= {};
+    groups[group][name] = (params?: Record<string, unknown>, options?: CallOptions) => callOperation(context, id, params, options);
+  }
+  return groups;
+}
