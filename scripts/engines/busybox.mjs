@@ -1,4 +1,6 @@
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, copyFileSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { engineRequest } from './api.mjs';
 import { log } from './log.mjs';

@@ -1,11 +1,12 @@
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pingEngine } from './api.mjs';
 import { removeBridge } from './bridge.mjs';
+import { unmountLeftovers } from './mounts.mjs';
 import { enginePaths } from './paths.mjs';
-import { isAlive, isOwnedProcess, parentPid, readPidFile, terminate } from './processes.mjs';
+import { isAlive, isOwnedProcess, parentPid, processesMentioning, readPidFile, terminate } from './processes.mjs';
 import { tail } from './run.mjs';
 
 const readyTimeoutMs = 60_000;
@@ -30,7 +31,7 @@ function dockerdArguments(engine, paths) {
     `--data-root=${paths.dataRoot}`,
     `--exec-root=${paths.execRoot}`,
     `--pidfile=${paths.pidFile}`,
-    // An empty config of its own, so a machine-wide /etc/docker/daemon.json cannot change the engine.
+    // A config of its own, so a machine-wide /etc/docker/daemon.json cannot change the engine.
     `--config-file=${paths.configFile}`,
   ];
   if (engine.bridge.gatewayCidr) args.push(`--bridge=${engine.bridge.name}`);
@@ -42,7 +43,7 @@ function dockerdArguments(engine, paths) {
 export async function startDockerd(engine, { dockerd, pathFirst }) {
   const paths = enginePaths(engine.name);
   for (const dir of [paths.dir, paths.dataRoot, paths.execRoot]) mkdirSync(dir, { recursive: true });
-  if (!existsSync(paths.configFile)) writeFileSync(paths.configFile, '{}\n');
+  writeFileSync(paths.configFile, `${JSON.stringify(engine.daemonConfig?.(paths) ?? {}, null, 2)}\n`);
   const logFd = openSync(paths.logFile, 'w');
   const env = {
     // The system's /usr/local stays off PATH so the engine only sees the binaries chosen for it.
@@ -77,9 +78,11 @@ function logTail(file) {
 }
 
 /**
- * Stops everything the engine may have left running, found through its own pid files only:
+ * Stops everything the engine may have left running, found through its pid files and its own
+ * paths (never by process name):
  * dockerd, then its containerd, then shims and container processes of an unclean exit.
- * Also removes stale pid files and sockets, and the bridge if these scripts created it.
+ * Also unmounts what they left mounted, removes stale pid files and sockets, and the bridge if
+ * these scripts created it.
  */
 export async function stopEngine(engine) {
   const paths = enginePaths(engine.name);
@@ -88,28 +91,38 @@ export async function stopEngine(engine) {
   const containerdPid = readPidFile(paths.containerdPidFile);
   if (isOwnedProcess(containerdPid, paths.execRoot)) await terminate(containerdPid, containerdGraceMs);
   await stopLeftoverShims(paths);
-  for (const file of [paths.pidFile, paths.socket, paths.containerdPidFile]) rmSync(file, { force: true });
+  await unmountLeftovers([paths.dataRoot, paths.execRoot]);
+  for (const file of [paths.pidFile, paths.socket]) rmSync(file, { force: true });
+  // The exec root only holds run-time state (sockets, pid files, netns); dockerd recreates it.
+  rmSync(paths.execRoot, { recursive: true, force: true });
+  removeIfEmpty(dirname(paths.execRoot));
   if (engine.bridge.gatewayCidr) await removeBridge(engine.bridge.name);
   return dockerdPid !== undefined;
 }
 
-// A shim outlives a killed containerd and keeps its container running; both are found via the
-// shim.pid/init.pid files in the shim's bundle folder.
+// A shim outlives a killed containerd and keeps its container running. Each container's init.pid is
+// in its bundle folder, and its parent is the shim; a shim whose container already exited is still
+// recognisable by this engine's containerd socket on its command line.
 async function stopLeftoverShims(paths) {
-  for (const bundle of shimBundles(paths.shimBundlesDir)) {
-    const shimPid = readPidFile(join(bundle, 'shim.pid'));
-    if (!isOwnedProcess(shimPid, paths.containerdSocket)) continue;
+  for (const bundle of subfolders(paths.shimBundlesDir).flatMap(subfolders)) {
     const initPid = readPidFile(join(bundle, 'init.pid'));
-    if (initPid && parentPid(initPid) === shimPid) await terminate(initPid, 2_000);
+    const shimPid = initPid && parentPid(initPid);
+    if (!isOwnedProcess(shimPid, paths.containerdSocket)) continue;
+    await terminate(initPid, 2_000);
     await terminate(shimPid, 2_000);
+  }
+  for (const pid of processesMentioning(`-address ${paths.containerdSocket}`)) await terminate(pid, 2_000);
+}
+
+function removeIfEmpty(dir) {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // Not empty (another engine's exec root is there) or already gone.
   }
 }
 
-/** Folders NAMESPACE/CONTAINER under the shim state folder. */
-function shimBundles(dir) {
-  return subfolders(dir).flatMap((namespace) => subfolders(namespace));
-}
-
+/** Folders directly inside `dir` (NAMESPACE, then CONTAINER for shim bundles). */
 function subfolders(dir) {
   try {
     return readdirSync(dir, { withFileTypes: true })

@@ -10,6 +10,7 @@ import { apparmorPackages } from './system-packages.mjs';
  * - bridge: the bridge its containers use. Only a bridge with a gatewayCidr is created (and removed) by
  *   these scripts; docker0 is dockerd's default, which dockerd creates itself.
  * - binaries(): where its dockerd is and what goes first on PATH (containerd, shim, docker-proxy).
+ * - daemonConfig(paths): its daemon.json settings (only keys this engine's version understands).
  */
 export const engineDefinitions = [
   {
@@ -18,6 +19,8 @@ export const engineDefinitions = [
     systemPackages: () => ['docker.io', ...apparmorPackages()],
     bridge: { name: 'docker0' },
     binaries: async () => ({ dockerd: '/usr/sbin/dockerd', pathFirst: [] }),
+    // Docker 20.10 would otherwise write its identity key to /etc/docker/key.json, outside .engines.
+    daemonConfig: (paths) => ({ 'deprecated-key-path': join(paths.dir, 'key.json') }),
   },
   {
     name: 'newest',

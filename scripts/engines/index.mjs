@@ -77,10 +77,10 @@ async function describeReadyEngine(engine) {
 export async function enginesDown(names = []) {
   requireRoot();
   const engines = selectEngines(names);
-  const stopped = [];
-  for (const engine of engines) if (await stopEngine(engine)) stopped.push(engine.name);
+  // In parallel: each dockerd may wait for its own containers to stop (10 s for one that ignores SIGTERM).
+  const wasRunning = await Promise.all(engines.map(stopEngine));
   updateEngines(engines.map((e) => e.name), [], engineNames);
-  return stopped;
+  return engines.filter((_, index) => wasRunning[index]).map((e) => e.name);
 }
 
 /** Whether each named engine (all when empty) is up, with its version when it is. */

@@ -23,7 +23,8 @@ export async function ensureNewestBinaries() {
       return await extractSuite(suite);
     } catch (error) {
       failures.push(`${suite}: ${error.message}`);
-      log(`newest: Debian ${suite} did not work, ${suite === suites.at(-1) ? 'giving up' : 'trying the next suite'}`);
+      const next = suite === suites.at(-1) ? 'giving up' : 'trying the next suite';
+      log(`newest: Debian ${suite} did not work (${error.message.split('\n')[0]}), ${next}`);
     }
   }
   throw new Error(`could not set up the newest Docker from Debian:\n${failures.join('\n')}`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The pid stored in a pid file, or undefined when there is no usable one. */
@@ -35,6 +35,14 @@ function commandLine(pid) {
  */
 export function isOwnedProcess(pid, marker) {
   return pid !== undefined && isAlive(pid) && commandLine(pid).includes(marker);
+}
+
+/** Pids of live processes whose command line contains `marker` (a path unique to one engine). */
+export function processesMentioning(marker) {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pid !== process.pid && isOwnedProcess(pid, marker));
 }
 
 export function parentPid(pid) {
