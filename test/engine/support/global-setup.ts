@@ -2,16 +2,9 @@
 // engine tests, hands their descriptions to the tests, and afterwards stops only the engines
 // this run started: a developer's warm engines (`npm run engines up`) stay up.
 import type { TestProject } from 'vitest/node';
-import { enginesDown, enginesStatus, enginesUp } from '../../../scripts/engines/index.mjs';
+import { enginesDown, enginesStatus, enginesUp, type EngineEntry } from '../../../scripts/engines/index.mjs';
 
-export interface EngineInfo {
-  name: string;
-  socket: string;
-  version: string;
-  apiVersion: string;
-  minApiVersion: string;
-  bridge: string;
-}
+export type EngineInfo = EngineEntry;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,8 +13,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  const before = (await enginesStatus([])) as { name: string; up: boolean }[];
-  const engines = (await enginesUp([])) as EngineInfo[];
+  const before = await enginesStatus();
+  const engines = await enginesUp();
   project.provide('engines', engines);
   const startedHere = before.filter((engine) => !engine.up).map((engine) => engine.name);
   return async () => {
