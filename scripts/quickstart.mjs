@@ -1,9 +1,9 @@
 // npm run quickstart: runs examples/quickstart.ts against DOCKER_HOST or the default socket when
 // an engine answers there; otherwise brings up this project's private newest engine (see
-// scripts/engines.mjs), runs the example against it, and stops the engine again.
+// scripts/engines.mjs), runs the example against it, and stops the engine again if it started it.
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
-import { enginesDown, enginesUp } from './engines/index.mjs';
+import { enginesDown, enginesStatus, enginesUp } from './engines/index.mjs';
 
 function answersPing(socketPath) {
   return new Promise((resolve) => {
@@ -26,12 +26,13 @@ let status;
 if (process.env.DOCKER_HOST || (await answersPing('/var/run/docker.sock'))) {
   status = runExample(process.env);
 } else {
-  console.log('no engine configured: starting a private one (scripts/engines.mjs up newest)');
+  console.log('no engine configured: using a private one (scripts/engines.mjs up newest)');
+  const [before] = await enginesStatus(['newest']);
   const [engine] = await enginesUp(['newest']);
   try {
     status = runExample({ ...process.env, DOCKER_HOST: `unix://${engine.socket}` });
   } finally {
-    await enginesDown(['newest']);
+    if (!before.up) await enginesDown(['newest']);
   }
 }
 process.exit(status);

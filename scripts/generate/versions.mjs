@@ -34,11 +34,21 @@ function applyChanges(node, version) {
   return out;
 }
 
-function filterNode(node, version) {
+// The version marks stay visible to readers of a version's document (and of its TypeScript
+// types, where descriptions become doc comments).
+function versionNote(mark, version, oldest) {
+  const notes = [];
+  if (mark.since && compareVersions(mark.since, oldest) > 0) notes.push(`Added in API ${mark.since}.`);
+  if (mark.deprecated && compareVersions(version, mark.deprecated) >= 0) notes.push(`Deprecated since API ${mark.deprecated}.`);
+  if (mark.removed) notes.push(`Removed in API ${mark.removed}.`);
+  return notes.join(' ');
+}
+
+function filterNode(node, version, oldest) {
   if (Array.isArray(node)) {
     return node
       .filter((item) => !(item && typeof item === 'object' && !presentIn(item['x-api'], version)))
-      .map((item) => filterNode(item, version));
+      .map((item) => filterNode(item, version, oldest));
   }
   if (node === null || typeof node !== 'object') return node;
   const changed = applyChanges(node, version);
@@ -46,10 +56,14 @@ function filterNode(node, version) {
   for (const [key, value] of Object.entries(changed)) {
     if (MARKS.has(key)) continue;
     if (value && typeof value === 'object' && !Array.isArray(value) && !presentIn(value['x-api'], version)) continue;
-    out[key] = filterNode(value, version);
+    out[key] = filterNode(value, version, oldest);
   }
-  const deprecatedSince = node['x-api']?.deprecated;
-  if (deprecatedSince && compareVersions(version, deprecatedSince) >= 0) out.deprecated = true;
+  const mark = node['x-api'];
+  if (mark) {
+    if (mark.deprecated && compareVersions(version, mark.deprecated) >= 0) out.deprecated = true;
+    const note = versionNote(mark, version, oldest);
+    if (note) out.description = out.description ? `${out.description.trimEnd()}\n\n${note}` : note;
+  }
   if (Array.isArray(out.enum) && node['x-api-enum']) {
     out.enum = out.enum.filter((value) => presentIn(node['x-api-enum'][String(value)], version));
   }
@@ -97,7 +111,7 @@ function pruneComponents(doc) {
 }
 
 export function documentFor(full, version) {
-  const doc = filterNode(full, version);
+  const doc = filterNode(full, version, full['x-api-versions'].oldest);
   delete doc['x-api-versions'];
   doc.info = { ...doc.info, version };
   if (doc.servers?.[0]?.variables?.version) doc.servers[0].variables.version.default = version;
