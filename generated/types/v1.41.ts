@@ -630,7 +630,11 @@ export interface components {
              *     when `username` and `password` are empty.
              */
             auth?: string;
-            /** @description Obsolete and ignored; kept for old clients. */
+            /**
+             * @description Obsolete and ignored; kept for old clients.
+             *
+             *     Removed in API 1.52.
+             */
             email?: string;
             /**
              * @description The registry, as a host name (with port) or URL, e.g. `registry.example.com:5000` or
@@ -672,6 +676,8 @@ export interface components {
             /**
              * @description ID of the record this one builds on; empty for a root record. Replaced by the list of
              *     parents from API 1.42.
+             *
+             *     Removed in API 1.42.
              */
             Parent?: string;
             /**
@@ -870,6 +876,8 @@ export interface components {
             /**
              * @description Obsolete: the value the engine was built against. Engines simply repeat `ID` here; newer
              *     engines leave it out when `ID` is empty.
+             *
+             *     Removed in API 1.49.
              */
             Expected?: string;
         };
@@ -929,6 +937,8 @@ export interface components {
             /**
              * @description MAC address of the container's first endpoint. From API 1.44 set it per network in
              *     `NetworkingConfig.EndpointsConfig.*.MacAddress`; no longer accepted from 1.52.
+             *
+             *     Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Build triggers (`ONBUILD`) taken over from the image. Left out of answers when empty from API 1.52. */
@@ -1001,6 +1011,8 @@ export interface components {
             /**
              * @description MAC address of the container's first endpoint. From API 1.44 set it per network in
              *     `NetworkingConfig.EndpointsConfig.*.MacAddress`; no longer accepted from 1.52.
+             *
+             *     Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Build triggers (`ONBUILD`) taken over from the image. Left out of answers when empty from API 1.52. */
@@ -1365,12 +1377,16 @@ export interface components {
              * Format: int64
              * @description Kernel memory limit in bytes. Obsolete (the kernel dropped it); no longer accepted from API
              *     1.42. Engines since 23.0 leave it out of answers when zero.
+             *
+             *     Removed in API 1.42.
              */
             KernelMemory?: number;
             /**
              * Format: int64
              * @description Limit on kernel TCP buffer memory in bytes (cgroup v1 only). Engines since 23.0 leave it out
              *     of answers when zero; dropped at API 1.52.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: number;
             /**
@@ -1781,12 +1797,16 @@ export interface components {
              * Format: int64
              * @description Kernel memory limit in bytes. Obsolete (the kernel dropped it); no longer accepted from API
              *     1.42. Engines since 23.0 leave it out of answers when zero.
+             *
+             *     Removed in API 1.42.
              */
             KernelMemory?: number;
             /**
              * Format: int64
              * @description Limit on kernel TCP buffer memory in bytes (cgroup v1 only). Engines since 23.0 leave it out
              *     of answers when zero; dropped at API 1.52.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: number;
             /**
@@ -1845,27 +1865,59 @@ export interface components {
          *     `null`; from 1.52 empty keys are left out.
          */
         ImageConfig: {
-            /** @description Container-only key; always empty in an image. */
+            /**
+             * @description Container-only key; always empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Hostname: string;
-            /** @description Container-only key; always empty in an image. */
+            /**
+             * @description Container-only key; always empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Domainname: string;
             /** @description User (name or UID, optionally `:group`) the image's processes run as; empty means root. */
             User: string;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStdin: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStdout: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStderr: boolean;
             /** @description Ports the image declares (`EXPOSE`), as keys like `"80/tcp"` mapped to `{}`. */
             ExposedPorts?: {
                 [key: string]: Record<string, never>;
             };
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Tty: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             OpenStdin: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             StdinOnce: boolean;
             /** @description Environment variables as `NAME=value` strings. */
             Env: string[] | null;
@@ -1874,7 +1926,11 @@ export interface components {
             Healthcheck?: components["schemas"]["ImageHealthConfig"];
             /** @description Windows only; `true` when the command line is already escaped. */
             ArgsEscaped?: boolean;
-            /** @description Container-only key; normally empty in an image. */
+            /**
+             * @description Container-only key; normally empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Image: string;
             /** @description Paths the image declares as volumes (`VOLUME`), as keys mapped to `{}`. */
             Volumes: {
@@ -1884,9 +1940,17 @@ export interface components {
             WorkingDir: string;
             /** @description Program run when a container starts, one array element per argument. */
             Entrypoint: string[] | null;
-            /** @description Container-only key; sent only when `true`. */
+            /**
+             * @description Container-only key; sent only when `true`.
+             *
+             *     Removed in API 1.50.
+             */
             NetworkDisabled?: boolean;
-            /** @description Container-only key; sent only when set. */
+            /**
+             * @description Container-only key; sent only when set.
+             *
+             *     Removed in API 1.50.
+             */
             MacAddress?: string;
             /** @description Instructions (`ONBUILD`) run when another build uses this image as its base. */
             OnBuild: string[] | null;
@@ -1896,7 +1960,11 @@ export interface components {
             } | null;
             /** @description Signal sent to stop a container of this image (such as `SIGTERM`); left out when unset. */
             StopSignal?: string;
-            /** @description Container-only key; seconds to wait before killing, sent only when set. */
+            /**
+             * @description Container-only key; seconds to wait before killing, sent only when set.
+             *
+             *     Removed in API 1.50.
+             */
             StopTimeout?: number;
             /** @description Shell used for the shell form of `RUN`, `CMD` and `ENTRYPOINT`; left out when unset. */
             Shell?: string[];
@@ -2060,11 +2128,15 @@ export interface components {
             /**
              * @description ID of the container a legacy build committed to make this image. Docker 20.10 always sends
              *     it (often empty); Docker 25 to 28 leave it out.
+             *
+             *     Removed in API 1.45.
              */
             Container?: string;
             /**
              * @description Configuration of the container a legacy build committed to make this image. Newer engines
              *     send an empty configuration here; no longer sent from API 1.45.
+             *
+             *     Removed in API 1.45.
              */
             ContainerConfig: components["schemas"]["ImageContainerConfig"] | null;
             /**
@@ -2094,6 +2166,8 @@ export interface components {
             /**
              * Format: int64
              * @description Same number as `Size`; kept for old clients and no longer sent from API 1.44.
+             *
+             *     Removed in API 1.44.
              */
             VirtualSize: number;
             /**
@@ -2227,6 +2301,8 @@ export interface components {
             /**
              * Format: int64
              * @description Same number as `Size`; kept for old clients and no longer sent from API 1.44.
+             *
+             *     Removed in API 1.44.
              */
             VirtualSize: number;
             /** @description The labels set in the image's config, or `null` when it has none. */
@@ -2344,7 +2420,11 @@ export interface components {
         };
         /** @description Networking state of a container. */
         NetworkSettings: {
-            /** @description Obsolete; set only when the engine runs with a custom `--bridge`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete; set only when the engine runs with a custom `--bridge`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             Bridge?: string;
             /** @description ID of the container's network sandbox. */
             SandboxID: string;
@@ -2352,62 +2432,98 @@ export interface components {
             SandboxKey: string;
             /** @description Published ports keyed `port/protocol`; `null` values are exposed but not published. */
             Ports: components["schemas"]["PortMap"];
-            /** @description Obsolete, always `false`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `false`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             HairpinMode?: boolean;
-            /** @description Obsolete, always empty. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always empty. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             LinkLocalIPv6Address?: string;
-            /** @description Obsolete, always 0. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always 0. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             LinkLocalIPv6PrefixLen?: number;
-            /** @description Obsolete, always `null`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `null`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             SecondaryIPAddresses?: components["schemas"]["ContainerNetworkAddress"][] | null;
-            /** @description Obsolete, always `null`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `null`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             SecondaryIPv6Addresses?: components["schemas"]["ContainerNetworkAddress"][] | null;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             EndpointID?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             Gateway?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             GlobalIPv6Address?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             GlobalIPv6PrefixLen?: number;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPAddress?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPPrefixLen?: number;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPv6Gateway?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Endpoint details keyed by network name. */
@@ -2472,11 +2588,15 @@ export interface components {
             /**
              * @description Obsolete: networks (CIDR) of registries that foreign, non-distributable layers could be
              *     pushed to. Engines from Docker 25 send `null` here below API 1.47 and leave it out above.
+             *
+             *     Removed in API 1.49.
              */
             AllowNondistributableArtifactsCIDRs?: string[] | null;
             /**
              * @description Obsolete: registry host names (with optional port) that non-distributable layers could
              *     be pushed to. Treated like the CIDR list above.
+             *
+             *     Removed in API 1.49.
              */
             AllowNondistributableArtifactsHostnames?: string[] | null;
             /**
@@ -2557,31 +2677,43 @@ export interface components {
              * Format: int64
              * @description Bytes used by all image layers together (each shared layer counted once). Missing when
              *     images were not asked for.
+             *
+             *     Removed in API 1.53.
              */
             LayersSize?: number;
             /**
              * @description Every image, as in the image list but with `Containers` counted and `SharedSize` filled.
              *     Missing (or `null`) when images were not asked for with `type`.
+             *
+             *     Removed in API 1.53.
              */
             Images?: components["schemas"]["ImageSummary"][] | null;
             /**
              * @description Every container, as in the container list with `size=1` (`SizeRw`, `SizeRootFs` filled).
              *     Missing (or `null`) when containers were not asked for.
+             *
+             *     Removed in API 1.53.
              */
             Containers?: components["schemas"]["ContainerSummary"][] | null;
             /**
              * @description Every volume, with `UsageData` filled. Missing (or `null`) when volumes were not asked
              *     for.
+             *
+             *     Removed in API 1.53.
              */
             Volumes?: components["schemas"]["Volume"][] | null;
             /**
              * @description Every build cache record. Missing (or `null`) when the build cache was not asked for or
              *     the engine has no builder.
+             *
+             *     Removed in API 1.53.
              */
             BuildCache?: components["schemas"]["BuildCacheRecord"][] | null;
             /**
              * Format: int64
              * @description Obsolete total of the build cache's size in bytes; superseded by `BuildCache`.
+             *
+             *     Removed in API 1.42.
              */
             BuilderSize?: number;
         };
@@ -2629,11 +2761,15 @@ export interface components {
             /**
              * @description Whether the host supports kernel-memory limits. Obsolete: newer engines answering at API
              *     1.41 always claim `true`, and leave it out at later versions.
+             *
+             *     Removed in API 1.42.
              */
             KernelMemory?: boolean;
             /**
              * @description Whether the host supports limits on kernel TCP buffer memory (cgroup v1 only). Engines from
              *     Docker 23 send it only when `true`.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: boolean;
             /** @description Whether the kernel's CFS scheduler period can be set per container. */
@@ -2653,11 +2789,15 @@ export interface components {
             /**
              * @description Whether bridged traffic passes through iptables (`net.bridge.bridge-nf-call-iptables`).
              *     Engines from Docker 28 no longer check it and always report `false`.
+             *
+             *     Removed in API 1.50.
              */
             BridgeNfIptables: boolean;
             /**
              * @description Whether bridged traffic passes through ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
              *     Engines from Docker 28 no longer check it and always report `false`.
+             *
+             *     Removed in API 1.50.
              */
             BridgeNfIp6tables: boolean;
             /** @description Whether the engine runs in debug mode. */
@@ -2745,9 +2885,15 @@ export interface components {
             /**
              * @description Address of the legacy external key/value store for overlay networking. Obsolete; sent
              *     only when configured.
+             *
+             *     Removed in API 1.42.
              */
             ClusterStore?: string;
-            /** @description Address advertised to that legacy key/value store. Obsolete; sent only when configured. */
+            /**
+             * @description Address advertised to that legacy key/value store. Obsolete; sent only when configured.
+             *
+             *     Removed in API 1.42.
+             */
             ClusterAdvertise?: string;
             /**
              * @description The OCI runtimes containers can be started with, keyed by the name used in

@@ -630,7 +630,11 @@ export interface components {
              *     when `username` and `password` are empty.
              */
             auth?: string;
-            /** @description Obsolete and ignored; kept for old clients. */
+            /**
+             * @description Obsolete and ignored; kept for old clients.
+             *
+             *     Removed in API 1.52.
+             */
             email?: string;
             /**
              * @description The registry, as a host name (with port) or URL, e.g. `registry.example.com:5000` or
@@ -672,11 +676,15 @@ export interface components {
             /**
              * @description IDs of the records this one builds on, as the reference names the field. Engines send the
              *     list under the key `" Parents"` (with a leading space) instead; see that property.
+             *
+             *     Added in API 1.42.
              */
             Parents?: string[];
             /**
              * @description IDs of the records this one builds on, under the key engines really use (note the leading
              *     space). Omitted for root records.
+             *
+             *     Added in API 1.42.
              */
             " Parents"?: string[];
             /**
@@ -1025,6 +1033,8 @@ export interface components {
             /**
              * @description Obsolete: the value the engine was built against. Engines simply repeat `ID` here; newer
              *     engines leave it out when `ID` is empty.
+             *
+             *     Removed in API 1.49.
              */
             Expected?: string;
         };
@@ -1084,6 +1094,8 @@ export interface components {
             /**
              * @description MAC address of the container's first endpoint. From API 1.44 set it per network in
              *     `NetworkingConfig.EndpointsConfig.*.MacAddress`; no longer accepted from 1.52.
+             *
+             *     Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Build triggers (`ONBUILD`) taken over from the image. Left out of answers when empty from API 1.52. */
@@ -1156,6 +1168,8 @@ export interface components {
             /**
              * @description MAC address of the container's first endpoint. From API 1.44 set it per network in
              *     `NetworkingConfig.EndpointsConfig.*.MacAddress`; no longer accepted from 1.52.
+             *
+             *     Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Build triggers (`ONBUILD`) taken over from the image. Left out of answers when empty from API 1.52. */
@@ -1520,6 +1534,8 @@ export interface components {
              * Format: int64
              * @description Limit on kernel TCP buffer memory in bytes (cgroup v1 only). Engines since 23.0 leave it out
              *     of answers when zero; dropped at API 1.52.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: number;
             /**
@@ -1797,7 +1813,11 @@ export interface components {
              *     from API 1.42; before that only Windows did. Answers always carry two numbers.
              */
             ConsoleSize?: number[] | null;
-            /** @description Arbitrary metadata passed to the OCI runtime; left out of answers when empty. */
+            /**
+             * @description Arbitrary metadata passed to the OCI runtime; left out of answers when empty.
+             *
+             *     Added in API 1.43.
+             */
             Annotations?: {
                 [key: string]: string;
             } | null;
@@ -1934,6 +1954,8 @@ export interface components {
              * Format: int64
              * @description Limit on kernel TCP buffer memory in bytes (cgroup v1 only). Engines since 23.0 leave it out
              *     of answers when zero; dropped at API 1.52.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: number;
             /**
@@ -1992,27 +2014,59 @@ export interface components {
          *     `null`; from 1.52 empty keys are left out.
          */
         ImageConfig: {
-            /** @description Container-only key; always empty in an image. */
+            /**
+             * @description Container-only key; always empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Hostname: string;
-            /** @description Container-only key; always empty in an image. */
+            /**
+             * @description Container-only key; always empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Domainname: string;
             /** @description User (name or UID, optionally `:group`) the image's processes run as; empty means root. */
             User: string;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStdin: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStdout: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStderr: boolean;
             /** @description Ports the image declares (`EXPOSE`), as keys like `"80/tcp"` mapped to `{}`. */
             ExposedPorts?: {
                 [key: string]: Record<string, never>;
             };
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Tty: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             OpenStdin: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             StdinOnce: boolean;
             /** @description Environment variables as `NAME=value` strings. */
             Env: string[] | null;
@@ -2021,7 +2075,11 @@ export interface components {
             Healthcheck?: components["schemas"]["ImageHealthConfig"];
             /** @description Windows only; `true` when the command line is already escaped. */
             ArgsEscaped?: boolean;
-            /** @description Container-only key; normally empty in an image. */
+            /**
+             * @description Container-only key; normally empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Image: string;
             /** @description Paths the image declares as volumes (`VOLUME`), as keys mapped to `{}`. */
             Volumes: {
@@ -2031,9 +2089,17 @@ export interface components {
             WorkingDir: string;
             /** @description Program run when a container starts, one array element per argument. */
             Entrypoint: string[] | null;
-            /** @description Container-only key; sent only when `true`. */
+            /**
+             * @description Container-only key; sent only when `true`.
+             *
+             *     Removed in API 1.50.
+             */
             NetworkDisabled?: boolean;
-            /** @description Container-only key; sent only when set. */
+            /**
+             * @description Container-only key; sent only when set.
+             *
+             *     Removed in API 1.50.
+             */
             MacAddress?: string;
             /** @description Instructions (`ONBUILD`) run when another build uses this image as its base. */
             OnBuild: string[] | null;
@@ -2043,7 +2109,11 @@ export interface components {
             } | null;
             /** @description Signal sent to stop a container of this image (such as `SIGTERM`); left out when unset. */
             StopSignal?: string;
-            /** @description Container-only key; seconds to wait before killing, sent only when set. */
+            /**
+             * @description Container-only key; seconds to wait before killing, sent only when set.
+             *
+             *     Removed in API 1.50.
+             */
             StopTimeout?: number;
             /** @description Shell used for the shell form of `RUN`, `CMD` and `ENTRYPOINT`; left out when unset. */
             Shell?: string[];
@@ -2207,11 +2277,15 @@ export interface components {
             /**
              * @description ID of the container a legacy build committed to make this image. Docker 20.10 always sends
              *     it (often empty); Docker 25 to 28 leave it out.
+             *
+             *     Removed in API 1.45.
              */
             Container?: string;
             /**
              * @description Configuration of the container a legacy build committed to make this image. Newer engines
              *     send an empty configuration here; no longer sent from API 1.45.
+             *
+             *     Removed in API 1.45.
              */
             ContainerConfig: components["schemas"]["ImageContainerConfig"] | null;
             /**
@@ -2241,6 +2315,8 @@ export interface components {
             /**
              * Format: int64
              * @description Same number as `Size`; kept for old clients and no longer sent from API 1.44.
+             *
+             *     Removed in API 1.44.
              */
             VirtualSize: number;
             /**
@@ -2374,6 +2450,8 @@ export interface components {
             /**
              * Format: int64
              * @description Same number as `Size`; kept for old clients and no longer sent from API 1.44.
+             *
+             *     Removed in API 1.44.
              */
             VirtualSize: number;
             /** @description The labels set in the image's config, or `null` when it has none. */
@@ -2421,7 +2499,11 @@ export interface components {
                 Propagation?: "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave";
                 /** @description Do not bind the submounts under the source. Default `false`. */
                 NonRecursive?: boolean;
-                /** @description Create the source directory on the host when it is missing, instead of failing. Default `false`. */
+                /**
+                 * @description Create the source directory on the host when it is missing, instead of failing. Default `false`.
+                 *
+                 *     Added in API 1.42.
+                 */
                 CreateMountpoint?: boolean;
             };
             /** @description Settings for `volume` mounts; the engine answers 400 when given for another type. */
@@ -2493,7 +2575,11 @@ export interface components {
         };
         /** @description Networking state of a container. */
         NetworkSettings: {
-            /** @description Obsolete; set only when the engine runs with a custom `--bridge`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete; set only when the engine runs with a custom `--bridge`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             Bridge?: string;
             /** @description ID of the container's network sandbox. */
             SandboxID: string;
@@ -2501,62 +2587,98 @@ export interface components {
             SandboxKey: string;
             /** @description Published ports keyed `port/protocol`; `null` values are exposed but not published. */
             Ports: components["schemas"]["PortMap"];
-            /** @description Obsolete, always `false`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `false`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             HairpinMode?: boolean;
-            /** @description Obsolete, always empty. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always empty. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             LinkLocalIPv6Address?: string;
-            /** @description Obsolete, always 0. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always 0. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             LinkLocalIPv6PrefixLen?: number;
-            /** @description Obsolete, always `null`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `null`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             SecondaryIPAddresses?: components["schemas"]["ContainerNetworkAddress"][] | null;
-            /** @description Obsolete, always `null`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `null`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             SecondaryIPv6Addresses?: components["schemas"]["ContainerNetworkAddress"][] | null;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             EndpointID?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             Gateway?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             GlobalIPv6Address?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             GlobalIPv6PrefixLen?: number;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPAddress?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPPrefixLen?: number;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPv6Gateway?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Endpoint details keyed by network name. */
@@ -2621,11 +2743,15 @@ export interface components {
             /**
              * @description Obsolete: networks (CIDR) of registries that foreign, non-distributable layers could be
              *     pushed to. Engines from Docker 25 send `null` here below API 1.47 and leave it out above.
+             *
+             *     Removed in API 1.49.
              */
             AllowNondistributableArtifactsCIDRs?: string[] | null;
             /**
              * @description Obsolete: registry host names (with optional port) that non-distributable layers could
              *     be pushed to. Treated like the CIDR list above.
+             *
+             *     Removed in API 1.49.
              */
             AllowNondistributableArtifactsHostnames?: string[] | null;
             /**
@@ -2706,26 +2832,36 @@ export interface components {
              * Format: int64
              * @description Bytes used by all image layers together (each shared layer counted once). Missing when
              *     images were not asked for.
+             *
+             *     Removed in API 1.53.
              */
             LayersSize?: number;
             /**
              * @description Every image, as in the image list but with `Containers` counted and `SharedSize` filled.
              *     Missing (or `null`) when images were not asked for with `type`.
+             *
+             *     Removed in API 1.53.
              */
             Images?: components["schemas"]["ImageSummary"][] | null;
             /**
              * @description Every container, as in the container list with `size=1` (`SizeRw`, `SizeRootFs` filled).
              *     Missing (or `null`) when containers were not asked for.
+             *
+             *     Removed in API 1.53.
              */
             Containers?: components["schemas"]["ContainerSummary"][] | null;
             /**
              * @description Every volume, with `UsageData` filled. Missing (or `null`) when volumes were not asked
              *     for.
+             *
+             *     Removed in API 1.53.
              */
             Volumes?: components["schemas"]["Volume"][] | null;
             /**
              * @description Every build cache record. Missing (or `null`) when the build cache was not asked for or
              *     the engine has no builder.
+             *
+             *     Removed in API 1.53.
              */
             BuildCache?: components["schemas"]["BuildCacheRecord"][] | null;
         };
@@ -2773,6 +2909,8 @@ export interface components {
             /**
              * @description Whether the host supports limits on kernel TCP buffer memory (cgroup v1 only). Engines from
              *     Docker 23 send it only when `true`.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: boolean;
             /** @description Whether the kernel's CFS scheduler period can be set per container. */
@@ -2792,11 +2930,15 @@ export interface components {
             /**
              * @description Whether bridged traffic passes through iptables (`net.bridge.bridge-nf-call-iptables`).
              *     Engines from Docker 28 no longer check it and always report `false`.
+             *
+             *     Removed in API 1.50.
              */
             BridgeNfIptables: boolean;
             /**
              * @description Whether bridged traffic passes through ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
              *     Engines from Docker 28 no longer check it and always report `false`.
+             *
+             *     Removed in API 1.50.
              */
             BridgeNfIp6tables: boolean;
             /** @description Whether the engine runs in debug mode. */
@@ -3073,6 +3215,7 @@ export interface components {
                 [key: string]: string;
             } | null;
             UsageData?: components["schemas"]["VolumeUsageData"];
+            /** @description Added in API 1.42. */
             ClusterVolume?: components["schemas"]["ClusterVolume"];
         };
         /**
@@ -3185,6 +3328,8 @@ export interface operations {
                     /**
                      * @description This node's swarm state: `inactive`, `pending`, `error`, `locked`, `active/worker`
                      *     or `active/manager`. Saves a call to `GET /info` just to learn about the swarm.
+                     *
+                     *     Added in API 1.42.
                      */
                     Swarm: "inactive" | "pending" | "error" | "locked" | "active/worker" | "active/manager";
                     /** @description Always `no-cache, no-store, must-revalidate`, so proxies never cache a ping. */
@@ -3243,6 +3388,8 @@ export interface operations {
                     /**
                      * @description This node's swarm state: `inactive`, `pending`, `error`, `locked`, `active/worker`
                      *     or `active/manager`. Saves a call to `GET /info` just to learn about the swarm.
+                     *
+                     *     Added in API 1.42.
                      */
                     Swarm: "inactive" | "pending" | "error" | "locked" | "active/worker" | "active/manager";
                     /** @description Always `no-cache, no-store, must-revalidate`, so proxies never cache a ping. */
@@ -3601,6 +3748,8 @@ export interface operations {
                 /**
                  * @description Signal to send instead of the container's own stop signal (`StopSignal`, normally
                  *     `SIGTERM`), by name (`SIGINT`) or number (`2`).
+                 *
+                 *     Added in API 1.42.
                  */
                 signal?: string;
                 /**
@@ -3667,6 +3816,8 @@ export interface operations {
                 /**
                  * @description Signal to send instead of the container's own stop signal (`StopSignal`, normally
                  *     `SIGTERM`), by name (`SIGINT`) or number (`2`).
+                 *
+                 *     Added in API 1.42.
                  */
                 signal?: string;
                 /**
@@ -3829,6 +3980,8 @@ export interface operations {
                 /**
                  * @description Compute `SharedSize` (bytes shared with other images) for each image; otherwise it is `-1`.
                  *     Default `false`.
+                 *
+                 *     Added in API 1.42.
                  */
                 "shared-size"?: boolean;
                 /**
@@ -4081,6 +4234,8 @@ export interface operations {
                 /**
                  * @description Measure only these kinds of objects (repeat the parameter for several). Without it,
                  *     everything is measured. An unknown kind is answered with 400.
+                 *
+                 *     Added in API 1.42.
                  */
                 type?: ("container" | "image" | "volume" | "build-cache")[];
             };

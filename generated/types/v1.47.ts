@@ -630,7 +630,11 @@ export interface components {
              *     when `username` and `password` are empty.
              */
             auth?: string;
-            /** @description Obsolete and ignored; kept for old clients. */
+            /**
+             * @description Obsolete and ignored; kept for old clients.
+             *
+             *     Removed in API 1.52.
+             */
             email?: string;
             /**
              * @description The registry, as a host name (with port) or URL, e.g. `registry.example.com:5000` or
@@ -672,11 +676,15 @@ export interface components {
             /**
              * @description IDs of the records this one builds on, as the reference names the field. Engines send the
              *     list under the key `" Parents"` (with a leading space) instead; see that property.
+             *
+             *     Added in API 1.42.
              */
             Parents?: string[];
             /**
              * @description IDs of the records this one builds on, under the key engines really use (note the leading
              *     space). Omitted for root records.
+             *
+             *     Added in API 1.42.
              */
             " Parents"?: string[];
             /**
@@ -1025,6 +1033,8 @@ export interface components {
             /**
              * @description Obsolete: the value the engine was built against. Engines simply repeat `ID` here; newer
              *     engines leave it out when `ID` is empty.
+             *
+             *     Removed in API 1.49.
              */
             Expected?: string;
         };
@@ -1085,6 +1095,8 @@ export interface components {
              * @deprecated
              * @description MAC address of the container's first endpoint. From API 1.44 set it per network in
              *     `NetworkingConfig.EndpointsConfig.*.MacAddress`; no longer accepted from 1.52.
+             *
+             *     Deprecated since API 1.44. Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Build triggers (`ONBUILD`) taken over from the image. Left out of answers when empty from API 1.52. */
@@ -1158,6 +1170,8 @@ export interface components {
              * @deprecated
              * @description MAC address of the container's first endpoint. From API 1.44 set it per network in
              *     `NetworkingConfig.EndpointsConfig.*.MacAddress`; no longer accepted from 1.52.
+             *
+             *     Deprecated since API 1.44. Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Build triggers (`ONBUILD`) taken over from the image. Left out of answers when empty from API 1.52. */
@@ -1424,7 +1438,11 @@ export interface components {
             HostConfig: {
                 /** @description Network mode (`bridge`, `host`, `none`, `container:<id>`, or a network name); left out when empty. */
                 NetworkMode?: string;
-                /** @description Annotations handed to the runtime; left out when there are none. */
+                /**
+                 * @description Annotations handed to the runtime; left out when there are none.
+                 *
+                 *     Added in API 1.46.
+                 */
                 Annotations?: {
                     [key: string]: string;
                 } | null;
@@ -1526,6 +1544,8 @@ export interface components {
              * Format: int64
              * @description Limit on kernel TCP buffer memory in bytes (cgroup v1 only). Engines since 23.0 leave it out
              *     of answers when zero; dropped at API 1.52.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: number;
             /**
@@ -1708,7 +1728,11 @@ export interface components {
              * @description Prefix length of `GlobalIPv6Address`.
              */
             GlobalIPv6PrefixLen?: number;
-            /** @description Every short DNS name the container answers to on this network (name, aliases, short ID). */
+            /**
+             * @description Every short DNS name the container answers to on this network (name, aliases, short ID).
+             *
+             *     Added in API 1.44.
+             */
             DNSNames?: string[] | null;
         };
         /** @description What the engine sends with any 4xx or 5xx status. */
@@ -1771,6 +1795,8 @@ export interface components {
             /**
              * Format: int64
              * @description Nanoseconds between probes during `StartPeriod` (5 s by default).
+             *
+             *     Added in API 1.44.
              */
             StartInterval?: number;
         };
@@ -1828,7 +1854,11 @@ export interface components {
              *     from API 1.42; before that only Windows did. Answers always carry two numbers.
              */
             ConsoleSize?: number[] | null;
-            /** @description Arbitrary metadata passed to the OCI runtime; left out of answers when empty. */
+            /**
+             * @description Arbitrary metadata passed to the OCI runtime; left out of answers when empty.
+             *
+             *     Added in API 1.43.
+             */
             Annotations?: {
                 [key: string]: string;
             } | null;
@@ -1965,6 +1995,8 @@ export interface components {
              * Format: int64
              * @description Limit on kernel TCP buffer memory in bytes (cgroup v1 only). Engines since 23.0 leave it out
              *     of answers when zero; dropped at API 1.52.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: number;
             /**
@@ -2023,27 +2055,59 @@ export interface components {
          *     `null`; from 1.52 empty keys are left out.
          */
         ImageConfig: {
-            /** @description Container-only key; always empty in an image. */
+            /**
+             * @description Container-only key; always empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Hostname: string;
-            /** @description Container-only key; always empty in an image. */
+            /**
+             * @description Container-only key; always empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Domainname: string;
             /** @description User (name or UID, optionally `:group`) the image's processes run as; empty means root. */
             User: string;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStdin: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStdout: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             AttachStderr: boolean;
             /** @description Ports the image declares (`EXPOSE`), as keys like `"80/tcp"` mapped to `{}`. */
             ExposedPorts?: {
                 [key: string]: Record<string, never>;
             };
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Tty: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             OpenStdin: boolean;
-            /** @description Container-only key; always `false` in an image. */
+            /**
+             * @description Container-only key; always `false` in an image.
+             *
+             *     Removed in API 1.50.
+             */
             StdinOnce: boolean;
             /** @description Environment variables as `NAME=value` strings. */
             Env: string[] | null;
@@ -2052,7 +2116,11 @@ export interface components {
             Healthcheck?: components["schemas"]["ImageHealthConfig"];
             /** @description Windows only; `true` when the command line is already escaped. */
             ArgsEscaped?: boolean;
-            /** @description Container-only key; normally empty in an image. */
+            /**
+             * @description Container-only key; normally empty in an image.
+             *
+             *     Removed in API 1.50.
+             */
             Image: string;
             /** @description Paths the image declares as volumes (`VOLUME`), as keys mapped to `{}`. */
             Volumes: {
@@ -2062,9 +2130,17 @@ export interface components {
             WorkingDir: string;
             /** @description Program run when a container starts, one array element per argument. */
             Entrypoint: string[] | null;
-            /** @description Container-only key; sent only when `true`. */
+            /**
+             * @description Container-only key; sent only when `true`.
+             *
+             *     Removed in API 1.50.
+             */
             NetworkDisabled?: boolean;
-            /** @description Container-only key; sent only when set. */
+            /**
+             * @description Container-only key; sent only when set.
+             *
+             *     Removed in API 1.50.
+             */
             MacAddress?: string;
             /** @description Instructions (`ONBUILD`) run when another build uses this image as its base. */
             OnBuild: string[] | null;
@@ -2074,7 +2150,11 @@ export interface components {
             } | null;
             /** @description Signal sent to stop a container of this image (such as `SIGTERM`); left out when unset. */
             StopSignal?: string;
-            /** @description Container-only key; seconds to wait before killing, sent only when set. */
+            /**
+             * @description Container-only key; seconds to wait before killing, sent only when set.
+             *
+             *     Removed in API 1.50.
+             */
             StopTimeout?: number;
             /** @description Shell used for the shell form of `RUN`, `CMD` and `ENTRYPOINT`; left out when unset. */
             Shell?: string[];
@@ -2119,6 +2199,8 @@ export interface components {
             /**
              * Format: int64
              * @description Nanoseconds between checks during the start period.
+             *
+             *     Added in API 1.44.
              */
             StartInterval?: number;
         };
@@ -2226,6 +2308,8 @@ export interface components {
             /**
              * @description Images created before a point in time: a Unix timestamp, a date-time, or a Go duration
              *     (`10m`, `1h30m`) counted back from the engine's clock.
+             *
+             *     Added in API 1.44.
              */
             until?: components["schemas"]["FilterValues"];
         };
@@ -2342,6 +2426,8 @@ export interface components {
             /**
              * @deprecated
              * @description Obsolete. `true` matches nothing any more; `false` matches everything.
+             *
+             *     Deprecated since API 1.44.
              */
             "is-automated"?: components["schemas"]["FilterValues"];
         };
@@ -2358,6 +2444,8 @@ export interface components {
             /**
              * @deprecated
              * @description Obsolete; Docker Hub no longer reports automated builds, so this is `false`.
+             *
+             *     Deprecated since API 1.44.
              */
             is_automated: boolean;
         };
@@ -2415,6 +2503,8 @@ export interface components {
              * @description The platform manifests and attached artifacts (such as build attestations) the image is made
              *     of. Sent only when `manifests=1` was asked for and the engine keeps images in the containerd
              *     image store. Experimental in the engine; its shape may still change.
+             *
+             *     Added in API 1.47.
              */
             Manifests?: components["schemas"]["ImageManifestSummary"][];
         };
@@ -2452,16 +2542,24 @@ export interface components {
                 Propagation?: "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave";
                 /** @description Do not bind the submounts under the source. Default `false`. */
                 NonRecursive?: boolean;
-                /** @description Create the source directory on the host when it is missing, instead of failing. Default `false`. */
+                /**
+                 * @description Create the source directory on the host when it is missing, instead of failing. Default `false`.
+                 *
+                 *     Added in API 1.42.
+                 */
                 CreateMountpoint?: boolean;
                 /**
                  * @description With `ReadOnly`, make only the top mount read-only and leave submounts writable (the
                  *     behaviour of engines before API 1.44). Default `false`.
+                 *
+                 *     Added in API 1.44.
                  */
                 ReadOnlyNonRecursive?: boolean;
                 /**
                  * @description With `ReadOnly`, fail unless submounts can be made read-only too (needs kernel 5.12 or
                  *     later). Default `false`.
+                 *
+                 *     Added in API 1.44.
                  */
                 ReadOnlyForceRecursive?: boolean;
             };
@@ -2482,7 +2580,11 @@ export interface components {
                         [key: string]: string;
                     } | null;
                 };
-                /** @description Mount only this directory inside the volume. */
+                /**
+                 * @description Mount only this directory inside the volume.
+                 *
+                 *     Added in API 1.45.
+                 */
                 Subpath?: string;
             };
             /** @description Settings for `tmpfs` mounts; the engine answers 400 when given for another type. */
@@ -2494,7 +2596,11 @@ export interface components {
                 SizeBytes?: number;
                 /** @description Permission bits of the tmpfs root, as an integer (e.g. `448` for `0700`). Default `1777` octal. */
                 Mode?: number;
-                /** @description Extra tmpfs mount options, each as `[name]` or `[name, value]` (for example `["exec"]`). */
+                /**
+                 * @description Extra tmpfs mount options, each as `[name]` or `[name, value]` (for example `["exec"]`).
+                 *
+                 *     Added in API 1.46.
+                 */
                 Options?: string[][] | null;
             };
         };
@@ -2538,7 +2644,11 @@ export interface components {
         };
         /** @description Networking state of a container. */
         NetworkSettings: {
-            /** @description Obsolete; set only when the engine runs with a custom `--bridge`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete; set only when the engine runs with a custom `--bridge`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             Bridge?: string;
             /** @description ID of the container's network sandbox. */
             SandboxID: string;
@@ -2546,62 +2656,98 @@ export interface components {
             SandboxKey: string;
             /** @description Published ports keyed `port/protocol`; `null` values are exposed but not published. */
             Ports: components["schemas"]["PortMap"];
-            /** @description Obsolete, always `false`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `false`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             HairpinMode?: boolean;
-            /** @description Obsolete, always empty. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always empty. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             LinkLocalIPv6Address?: string;
-            /** @description Obsolete, always 0. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always 0. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             LinkLocalIPv6PrefixLen?: number;
-            /** @description Obsolete, always `null`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `null`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             SecondaryIPAddresses?: components["schemas"]["ContainerNetworkAddress"][] | null;
-            /** @description Obsolete, always `null`. Engines from 29.0 never send it. */
+            /**
+             * @description Obsolete, always `null`. Engines from 29.0 never send it.
+             *
+             *     Removed in API 1.52.
+             */
             SecondaryIPv6Addresses?: components["schemas"]["ContainerNetworkAddress"][] | null;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             EndpointID?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             Gateway?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             GlobalIPv6Address?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             GlobalIPv6PrefixLen?: number;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPAddress?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPPrefixLen?: number;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             IPv6Gateway?: string;
             /**
              * @description Copy of the field of the same name of the `bridge` entry in `Networks` (empty when not on
              *     the default bridge). Kept for old clients; engines from 29.0 send it only when the
              *     container is on the default bridge.
+             *
+             *     Removed in API 1.52.
              */
             MacAddress?: string;
             /** @description Endpoint details keyed by network name. */
@@ -2702,11 +2848,15 @@ export interface components {
             /**
              * @description Obsolete: networks (CIDR) of registries that foreign, non-distributable layers could be
              *     pushed to. Engines from Docker 25 send `null` here below API 1.47 and leave it out above.
+             *
+             *     Removed in API 1.49.
              */
             AllowNondistributableArtifactsCIDRs?: string[] | null;
             /**
              * @description Obsolete: registry host names (with optional port) that non-distributable layers could
              *     be pushed to. Treated like the CIDR list above.
+             *
+             *     Removed in API 1.49.
              */
             AllowNondistributableArtifactsHostnames?: string[] | null;
             /**
@@ -2746,6 +2896,8 @@ export interface components {
              * @description Facts the runtime reports about itself, as strings. The well-known key
              *     `org.opencontainers.runtime-spec.features` holds the runtime's OCI features document as
              *     JSON text. Not a stable contract.
+             *
+             *     Added in API 1.44.
              */
             status?: {
                 [key: string]: string;
@@ -2795,26 +2947,36 @@ export interface components {
              * Format: int64
              * @description Bytes used by all image layers together (each shared layer counted once). Missing when
              *     images were not asked for.
+             *
+             *     Removed in API 1.53.
              */
             LayersSize?: number;
             /**
              * @description Every image, as in the image list but with `Containers` counted and `SharedSize` filled.
              *     Missing (or `null`) when images were not asked for with `type`.
+             *
+             *     Removed in API 1.53.
              */
             Images?: components["schemas"]["ImageSummary"][] | null;
             /**
              * @description Every container, as in the container list with `size=1` (`SizeRw`, `SizeRootFs` filled).
              *     Missing (or `null`) when containers were not asked for.
+             *
+             *     Removed in API 1.53.
              */
             Containers?: components["schemas"]["ContainerSummary"][] | null;
             /**
              * @description Every volume, with `UsageData` filled. Missing (or `null`) when volumes were not asked
              *     for.
+             *
+             *     Removed in API 1.53.
              */
             Volumes?: components["schemas"]["Volume"][] | null;
             /**
              * @description Every build cache record. Missing (or `null`) when the build cache was not asked for or
              *     the engine has no builder.
+             *
+             *     Removed in API 1.53.
              */
             BuildCache?: components["schemas"]["BuildCacheRecord"][] | null;
         };
@@ -2862,6 +3024,8 @@ export interface components {
             /**
              * @description Whether the host supports limits on kernel TCP buffer memory (cgroup v1 only). Engines from
              *     Docker 23 send it only when `true`.
+             *
+             *     Removed in API 1.52.
              */
             KernelMemoryTCP?: boolean;
             /** @description Whether the kernel's CFS scheduler period can be set per container. */
@@ -2881,11 +3045,15 @@ export interface components {
             /**
              * @description Whether bridged traffic passes through iptables (`net.bridge.bridge-nf-call-iptables`).
              *     Engines from Docker 28 no longer check it and always report `false`.
+             *
+             *     Removed in API 1.50.
              */
             BridgeNfIptables: boolean;
             /**
              * @description Whether bridged traffic passes through ip6tables (`net.bridge.bridge-nf-call-ip6tables`).
              *     Engines from Docker 28 no longer check it and always report `false`.
+             *
+             *     Removed in API 1.50.
              */
             BridgeNfIp6tables: boolean;
             /** @description Whether the engine runs in debug mode. */
@@ -3019,8 +3187,11 @@ export interface components {
             /**
              * @description Directories searched for CDI (Container Device Interface) specifications, which describe
              *     how to hand vendor devices such as GPUs to containers. Empty when CDI is turned off.
+             *
+             *     Added in API 1.44.
              */
             CDISpecDirs: string[] | null;
+            /** @description Added in API 1.46. */
             Containerd?: components["schemas"]["ContainerdInfo"];
             /**
              * @description Problems noticed while collecting the information (missing kernel features, insecure
@@ -3168,6 +3339,7 @@ export interface components {
                 [key: string]: string;
             } | null;
             UsageData?: components["schemas"]["VolumeUsageData"];
+            /** @description Added in API 1.42. */
             ClusterVolume?: components["schemas"]["ClusterVolume"];
         };
         /**
@@ -3280,6 +3452,8 @@ export interface operations {
                     /**
                      * @description This node's swarm state: `inactive`, `pending`, `error`, `locked`, `active/worker`
                      *     or `active/manager`. Saves a call to `GET /info` just to learn about the swarm.
+                     *
+                     *     Added in API 1.42.
                      */
                     Swarm: "inactive" | "pending" | "error" | "locked" | "active/worker" | "active/manager";
                     /** @description Always `no-cache, no-store, must-revalidate`, so proxies never cache a ping. */
@@ -3338,6 +3512,8 @@ export interface operations {
                     /**
                      * @description This node's swarm state: `inactive`, `pending`, `error`, `locked`, `active/worker`
                      *     or `active/manager`. Saves a call to `GET /info` just to learn about the swarm.
+                     *
+                     *     Added in API 1.42.
                      */
                     Swarm: "inactive" | "pending" | "error" | "locked" | "active/worker" | "active/manager";
                     /** @description Always `no-cache, no-store, must-revalidate`, so proxies never cache a ping. */
@@ -3696,6 +3872,8 @@ export interface operations {
                 /**
                  * @description Signal to send instead of the container's own stop signal (`StopSignal`, normally
                  *     `SIGTERM`), by name (`SIGINT`) or number (`2`).
+                 *
+                 *     Added in API 1.42.
                  */
                 signal?: string;
                 /**
@@ -3762,6 +3940,8 @@ export interface operations {
                 /**
                  * @description Signal to send instead of the container's own stop signal (`StopSignal`, normally
                  *     `SIGTERM`), by name (`SIGINT`) or number (`2`).
+                 *
+                 *     Added in API 1.42.
                  */
                 signal?: string;
                 /**
@@ -3924,6 +4104,8 @@ export interface operations {
                 /**
                  * @description Compute `SharedSize` (bytes shared with other images) for each image; otherwise it is `-1`.
                  *     Default `false`.
+                 *
+                 *     Added in API 1.42.
                  */
                 "shared-size"?: boolean;
                 /**
@@ -3934,6 +4116,8 @@ export interface operations {
                 /**
                  * @description Add a `Manifests` list to each image (engines using the containerd image store only).
                  *     Default `false`.
+                 *
+                 *     Added in API 1.47.
                  */
                 manifests?: boolean;
             };
@@ -4181,6 +4365,8 @@ export interface operations {
                 /**
                  * @description Measure only these kinds of objects (repeat the parameter for several). Without it,
                  *     everything is measured. An unknown kind is answered with 400.
+                 *
+                 *     Added in API 1.42.
                  */
                 type?: ("container" | "image" | "volume" | "build-cache")[];
             };

@@ -695,11 +695,15 @@ export interface components {
             /**
              * @description IDs of the records this one builds on, as the reference names the field. Engines send the
              *     list under the key `" Parents"` (with a leading space) instead; see that property.
+             *
+             *     Added in API 1.42.
              */
             Parents?: string[];
             /**
              * @description IDs of the records this one builds on, under the key engines really use (note the leading
              *     space). Omitted for root records.
+             *
+             *     Added in API 1.42.
              */
             " Parents"?: string[];
             /**
@@ -1222,6 +1226,8 @@ export interface components {
             /**
              * @description Descriptor of the platform-specific manifest the container was created from. Only engines
              *     using the containerd image store fill it; otherwise it is left out.
+             *
+             *     Added in API 1.48.
              */
             ImageManifestDescriptor?: components["schemas"]["OCIDescriptor"];
             /** @description SELinux label applied to the container's mounts; empty without SELinux. */
@@ -1239,6 +1245,7 @@ export interface components {
              *     from 1.52 engines using a containerd snapshotter send `Storage` instead.
              */
             GraphDriver?: components["schemas"]["DriverData"];
+            /** @description Added in API 1.52. */
             Storage?: components["schemas"]["ContainerStorage"];
             /**
              * Format: int64
@@ -1403,6 +1410,8 @@ export interface components {
             /**
              * @description Descriptor of the platform-specific manifest the container was created from. Only engines
              *     using the containerd image store fill it; otherwise it is left out.
+             *
+             *     Added in API 1.48.
              */
             ImageManifestDescriptor?: components["schemas"]["OCIDescriptor"];
             /** @description Entrypoint and command joined into one line, as shown by `docker ps`. */
@@ -1447,7 +1456,11 @@ export interface components {
             HostConfig: {
                 /** @description Network mode (`bridge`, `host`, `none`, `container:<id>`, or a network name); left out when empty. */
                 NetworkMode?: string;
-                /** @description Annotations handed to the runtime; left out when there are none. */
+                /**
+                 * @description Annotations handed to the runtime; left out when there are none.
+                 *
+                 *     Added in API 1.46.
+                 */
                 Annotations?: {
                     [key: string]: string;
                 } | null;
@@ -1461,7 +1474,11 @@ export interface components {
             } | null;
             /** @description Volumes, bind mounts and tmpfs mounts of the container. */
             Mounts: components["schemas"]["MountPoint"][] | null;
-            /** @description Short health report; left out when the container has no health check. */
+            /**
+             * @description Short health report; left out when the container has no health check.
+             *
+             *     Added in API 1.52.
+             */
             Health?: {
                 Status: components["schemas"]["HealthStatus"];
                 /** @description How many probes in a row have failed so far. */
@@ -1751,6 +1768,8 @@ export interface components {
              * Format: int64
              * @description Which endpoint provides the container's default route: the highest priority wins, ties go
              *     to the network name that sorts first. Default 0.
+             *
+             *     Added in API 1.48.
              */
             GwPriority?: number;
             /** @description ID of the network. */
@@ -1772,7 +1791,11 @@ export interface components {
              * @description Prefix length of `GlobalIPv6Address`.
              */
             GlobalIPv6PrefixLen?: number;
-            /** @description Every short DNS name the container answers to on this network (name, aliases, short ID). */
+            /**
+             * @description Every short DNS name the container answers to on this network (name, aliases, short ID).
+             *
+             *     Added in API 1.44.
+             */
             DNSNames?: string[] | null;
         };
         /** @description What the engine sends with any 4xx or 5xx status. */
@@ -1842,6 +1865,8 @@ export interface components {
             /**
              * Format: int64
              * @description Nanoseconds between probes during `StartPeriod` (5 s by default).
+             *
+             *     Added in API 1.44.
              */
             StartInterval?: number;
         };
@@ -1899,7 +1924,11 @@ export interface components {
              *     from API 1.42; before that only Windows did. Answers always carry two numbers.
              */
             ConsoleSize?: number[] | null;
-            /** @description Arbitrary metadata passed to the OCI runtime; left out of answers when empty. */
+            /**
+             * @description Arbitrary metadata passed to the OCI runtime; left out of answers when empty.
+             *
+             *     Added in API 1.43.
+             */
             Annotations?: {
                 [key: string]: string;
             } | null;
@@ -2170,6 +2199,8 @@ export interface components {
             /**
              * Format: int64
              * @description Nanoseconds between checks during the start period.
+             *
+             *     Added in API 1.44.
              */
             StartInterval?: number;
         };
@@ -2230,6 +2261,8 @@ export interface components {
              * @deprecated
              * @description ID of the local image this one was built from by the legacy builder; empty otherwise.
              *     Always sent below API 1.52, afterwards only when set.
+             *
+             *     Deprecated since API 1.52.
              */
             Parent?: string;
             /**
@@ -2247,6 +2280,8 @@ export interface components {
              * @deprecated
              * @description Version of the engine that built the image, if it recorded one. Always sent below API 1.52,
              *     afterwards only when set.
+             *
+             *     Deprecated since API 1.52.
              */
             DockerVersion?: string;
             /**
@@ -2278,17 +2313,23 @@ export interface components {
             /**
              * @description OCI descriptor of what the name points at (for a multi-platform image, the index or manifest
              *     list). Only sent by engines that use the containerd image store. Experimental.
+             *
+             *     Added in API 1.48.
              */
             Descriptor?: components["schemas"]["OCIDescriptor"];
             /**
              * @description The platform manifests and attached artifacts of the image. Only sent when `manifests=1` was
              *     asked for, no `platform` was given, and the engine uses the containerd image store.
              *     Experimental.
+             *
+             *     Added in API 1.48.
              */
             Manifests?: components["schemas"]["ImageManifestSummary"][];
             /**
              * @description Where the image verifiably came from (signatures, pulls, builds), as checked by the engine.
              *     Retagging the image does not change it. Left out when the engine knows nothing.
+             *
+             *     Added in API 1.53.
              */
             Identity?: components["schemas"]["ImageIdentity"];
         };
@@ -2307,6 +2348,8 @@ export interface components {
             /**
              * @description Images created before a point in time: a Unix timestamp, a date-time, or a Go duration
              *     (`10m`, `1h30m`) counted back from the engine's clock.
+             *
+             *     Added in API 1.44.
              */
             until?: components["schemas"]["FilterValues"];
         };
@@ -2325,6 +2368,8 @@ export interface components {
             /**
              * @description Verified origin of this variant. Pull and build entries belong to the whole image, so in a
              *     list they may repeat across manifests. Image list sends it only with `identity=1`.
+             *
+             *     Added in API 1.54.
              */
             Identity?: components["schemas"]["ImageIdentity"];
             /** @description IDs of the containers using this variant. */
@@ -2433,6 +2478,8 @@ export interface components {
             /**
              * @deprecated
              * @description Obsolete. `true` matches nothing any more; `false` matches everything.
+             *
+             *     Deprecated since API 1.44.
              */
             "is-automated"?: components["schemas"]["FilterValues"];
         };
@@ -2449,6 +2496,8 @@ export interface components {
             /**
              * @deprecated
              * @description Obsolete; Docker Hub no longer reports automated builds, so this is `false`.
+             *
+             *     Deprecated since API 1.44.
              */
             is_automated: boolean;
         };
@@ -2590,11 +2639,15 @@ export interface components {
              * @description The platform manifests and attached artifacts (such as build attestations) the image is made
              *     of. Sent only when `manifests=1` was asked for and the engine keeps images in the containerd
              *     image store. Experimental in the engine; its shape may still change.
+             *
+             *     Added in API 1.47.
              */
             Manifests?: components["schemas"]["ImageManifestSummary"][];
             /**
              * @description OCI descriptor of what the image name points at (for a multi-platform image, the index or
              *     manifest list). Only sent by engines that use the containerd image store. Experimental.
+             *
+             *     Added in API 1.48.
              */
             Descriptor?: components["schemas"]["OCIDescriptor"];
         };
@@ -2657,16 +2710,24 @@ export interface components {
                 Propagation?: "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave";
                 /** @description Do not bind the submounts under the source. Default `false`. */
                 NonRecursive?: boolean;
-                /** @description Create the source directory on the host when it is missing, instead of failing. Default `false`. */
+                /**
+                 * @description Create the source directory on the host when it is missing, instead of failing. Default `false`.
+                 *
+                 *     Added in API 1.42.
+                 */
                 CreateMountpoint?: boolean;
                 /**
                  * @description With `ReadOnly`, make only the top mount read-only and leave submounts writable (the
                  *     behaviour of engines before API 1.44). Default `false`.
+                 *
+                 *     Added in API 1.44.
                  */
                 ReadOnlyNonRecursive?: boolean;
                 /**
                  * @description With `ReadOnly`, fail unless submounts can be made read-only too (needs kernel 5.12 or
                  *     later). Default `false`.
+                 *
+                 *     Added in API 1.44.
                  */
                 ReadOnlyForceRecursive?: boolean;
             };
@@ -2687,10 +2748,18 @@ export interface components {
                         [key: string]: string;
                     } | null;
                 };
-                /** @description Mount only this directory inside the volume. */
+                /**
+                 * @description Mount only this directory inside the volume.
+                 *
+                 *     Added in API 1.45.
+                 */
                 Subpath?: string;
             };
-            /** @description Settings for `image` mounts. */
+            /**
+             * @description Settings for `image` mounts.
+             *
+             *     Added in API 1.48.
+             */
             ImageOptions?: {
                 /** @description Mount only this directory of the image's filesystem. */
                 Subpath?: string;
@@ -2704,7 +2773,11 @@ export interface components {
                 SizeBytes?: number;
                 /** @description Permission bits of the tmpfs root, as an integer (e.g. `448` for `0700`). Default `1777` octal. */
                 Mode?: number;
-                /** @description Extra tmpfs mount options, each as `[name]` or `[name, value]` (for example `["exec"]`). */
+                /**
+                 * @description Extra tmpfs mount options, each as `[name]` or `[name, value]` (for example `["exec"]`).
+                 *
+                 *     Added in API 1.46.
+                 */
                 Options?: string[][] | null;
             };
         };
@@ -2894,6 +2967,8 @@ export interface components {
              * @description Facts the runtime reports about itself, as strings. The well-known key
              *     `org.opencontainers.runtime-spec.features` holds the runtime's OCI features document as
              *     JSON text. Not a stable contract.
+             *
+             *     Added in API 1.44.
              */
             status?: {
                 [key: string]: string;
@@ -2939,9 +3014,13 @@ export interface components {
          *     `verbose=1`; at 1.52 the old lists are still added unless `verbose` was sent.
          */
         SystemDataUsageResponse: {
+            /** @description Added in API 1.52. */
             ImageUsage?: components["schemas"]["ImagesDiskUsage"];
+            /** @description Added in API 1.52. */
             ContainerUsage?: components["schemas"]["ContainersDiskUsage"];
+            /** @description Added in API 1.52. */
             VolumeUsage?: components["schemas"]["VolumesDiskUsage"];
+            /** @description Added in API 1.52. */
             BuildCacheUsage?: components["schemas"]["BuildCacheDiskUsage"];
         };
         /**
@@ -3127,15 +3206,24 @@ export interface components {
              *     `default-address-pools` option. Omitted when the built-in defaults apply.
              */
             DefaultAddressPools?: components["schemas"]["NetworkAddressPool"][];
+            /** @description Added in API 1.49. */
             FirewallBackend?: components["schemas"]["FirewallInfo"];
             /**
              * @description Directories searched for CDI (Container Device Interface) specifications, which describe
              *     how to hand vendor devices such as GPUs to containers. Empty when CDI is turned off.
+             *
+             *     Added in API 1.44.
              */
             CDISpecDirs: string[] | null;
-            /** @description Devices the engine's device drivers found (for example CDI devices). Omitted when none. */
+            /**
+             * @description Devices the engine's device drivers found (for example CDI devices). Omitted when none.
+             *
+             *     Added in API 1.50.
+             */
             DiscoveredDevices?: components["schemas"]["DeviceInfo"][];
+            /** @description Added in API 1.46. */
             Containerd?: components["schemas"]["ContainerdInfo"];
+            /** @description Added in API 1.53. */
             NRI?: components["schemas"]["NRIInfo"];
             /**
              * @description Problems noticed while collecting the information (missing kernel features, insecure
@@ -3283,6 +3371,7 @@ export interface components {
                 [key: string]: string;
             } | null;
             UsageData?: components["schemas"]["VolumeUsageData"];
+            /** @description Added in API 1.42. */
             ClusterVolume?: components["schemas"]["ClusterVolume"];
         };
         /**
@@ -3420,6 +3509,8 @@ export interface operations {
                     /**
                      * @description This node's swarm state: `inactive`, `pending`, `error`, `locked`, `active/worker`
                      *     or `active/manager`. Saves a call to `GET /info` just to learn about the swarm.
+                     *
+                     *     Added in API 1.42.
                      */
                     Swarm: "inactive" | "pending" | "error" | "locked" | "active/worker" | "active/manager";
                     /** @description Always `no-cache, no-store, must-revalidate`, so proxies never cache a ping. */
@@ -3478,6 +3569,8 @@ export interface operations {
                     /**
                      * @description This node's swarm state: `inactive`, `pending`, `error`, `locked`, `active/worker`
                      *     or `active/manager`. Saves a call to `GET /info` just to learn about the swarm.
+                     *
+                     *     Added in API 1.42.
                      */
                     Swarm: "inactive" | "pending" | "error" | "locked" | "active/worker" | "active/manager";
                     /** @description Always `no-cache, no-store, must-revalidate`, so proxies never cache a ping. */
@@ -3836,6 +3929,8 @@ export interface operations {
                 /**
                  * @description Signal to send instead of the container's own stop signal (`StopSignal`, normally
                  *     `SIGTERM`), by name (`SIGINT`) or number (`2`).
+                 *
+                 *     Added in API 1.42.
                  */
                 signal?: string;
                 /**
@@ -3902,6 +3997,8 @@ export interface operations {
                 /**
                  * @description Signal to send instead of the container's own stop signal (`StopSignal`, normally
                  *     `SIGTERM`), by name (`SIGINT`) or number (`2`).
+                 *
+                 *     Added in API 1.42.
                  */
                 signal?: string;
                 /**
@@ -4064,6 +4161,8 @@ export interface operations {
                 /**
                  * @description Compute `SharedSize` (bytes shared with other images) for each image; otherwise it is `-1`.
                  *     Default `false`.
+                 *
+                 *     Added in API 1.42.
                  */
                 "shared-size"?: boolean;
                 /**
@@ -4074,11 +4173,15 @@ export interface operations {
                 /**
                  * @description Add a `Manifests` list to each image (engines using the containerd image store only).
                  *     Default `false`.
+                 *
+                 *     Added in API 1.47.
                  */
                 manifests?: boolean;
                 /**
                  * @description Add `Identity` to the image data of each manifest. Only valid together with
                  *     `manifests=1`; alone it is answered with 400. Default `false`.
+                 *
+                 *     Added in API 1.54.
                  */
                 identity?: boolean;
             };
@@ -4184,6 +4287,8 @@ export interface operations {
                  * @description Remove only the content of these platform variants of a multi-platform image. Each
                  *     platform is an OCI platform object sent as JSON text; the key is repeated once per
                  *     platform.
+                 *
+                 *     Added in API 1.50.
                  */
                 platforms?: components["schemas"]["OCIPlatform"][];
             };
@@ -4220,6 +4325,8 @@ export interface operations {
                  * @description Show the history of this platform variant of a multi-platform image, given as an OCI
                  *     platform object sent as JSON text. Without it the engine picks a locally available
                  *     variant, preferring its own platform.
+                 *
+                 *     Added in API 1.48.
                  */
                 platform?: components["schemas"]["OCIPlatform"];
             };
@@ -4254,6 +4361,8 @@ export interface operations {
                 /**
                  * @description Add the `Manifests` list (engines using the containerd image store only). Cannot be
                  *     combined with `platform`: the engine answers 400. Default `false`.
+                 *
+                 *     Added in API 1.48.
                  */
                 manifests?: boolean;
                 /**
@@ -4261,6 +4370,8 @@ export interface operations {
                  *     sent as JSON text (for example `{"os":"linux","architecture":"arm64"}`). Without it the
                  *     engine picks a locally available variant, preferring its own platform. Naming a variant
                  *     the image does not have, or giving one for a single-platform image, is an error.
+                 *
+                 *     Added in API 1.49.
                  */
                 platform?: components["schemas"]["OCIPlatform"];
             };
@@ -4285,6 +4396,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImageInspect"];
                 };
             };
+            /** @description Added in API 1.49. */
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["ServerError"];
@@ -4353,11 +4465,15 @@ export interface operations {
                 /**
                  * @description Measure only these kinds of objects (repeat the parameter for several). Without it,
                  *     everything is measured. An unknown kind is answered with 400.
+                 *
+                 *     Added in API 1.42.
                  */
                 type?: ("container" | "image" | "volume" | "build-cache")[];
                 /**
                  * @description List every object in the `Items` of each summary. Sending this parameter (with either
                  *     value) also tells a 1.52 engine to leave out the old per-object lists. Default `false`.
+                 *
+                 *     Added in API 1.52.
                  */
                 verbose?: boolean;
             };
