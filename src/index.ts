@@ -20,3 +20,7 @@ export {
   DockerResponseError,
   DockerUsageError,
 } from './errors.js';
+export { parseImageReference, repositoryAndTag, InvalidImageReferenceError, type ImageReference } from './helpers/image-reference.js';
+export { toEnvList, parseEnvList } from './helpers/environment.js';
+export { restartPolicy, type RestartPolicy } from './helpers/restart-policy.js';
+export { linuxSignals, normalizeSignal, type SignalName } from './helpers/signals.js';
