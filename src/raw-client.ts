@@ -2,7 +2,13 @@
 // A middleware adds the negotiated `/vX.Y` prefix and re-encodes query and headers the way the
 // engine expects (JSON filters, 1/0 booleans, repeated keys, base64url auth headers).
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import { fetch as undiciFetch, Request as UndiciRequest, type BodyInit as UndiciBodyInit } from 'undici';
+import {
+  fetch as undiciFetch,
+  Headers as UndiciHeaders,
+  Request as UndiciRequest,
+  type BodyInit as UndiciBodyInit,
+  type HeadersInit as UndiciHeadersInit,
+} from 'undici';
 import type { OperationId } from '../generated/operations.js';
 import type { ApiTypes, ApiVersion } from '../generated/versions.js';
 import { checkAvailable, operationRows, type OperationContext } from './operation-call.js';
@@ -21,14 +27,14 @@ export function createRawClient<V extends ApiVersion>(context: OperationContext)
       const id = idsByRoute.get(`${request.method} ${schemaPath}`);
       const version = await context.apiVersion(request.signal);
       const url = new URL(request.url);
-      const headers: Record<string, string> = Object.fromEntries(request.headers);
+      const headers = new UndiciHeaders(request.headers as unknown as UndiciHeadersInit);
       let target = `${url.pathname}${url.search}`;
       if (id) {
         const row = operationRows[id];
         checkAvailable(id, row, version);
         const values = { ...params.path, ...params.query, ...params.header };
         const encoded = encodeRequest(row.path, row.params, values, id);
-        Object.assign(headers, encoded.headers);
+        for (const [name, value] of Object.entries(encoded.headers)) headers.set(name, value);
         target = encoded.path;
       }
       return new UndiciRequest(`${connection.origin}/v${version}${target}`, {
@@ -42,6 +48,9 @@ export function createRawClient<V extends ApiVersion>(context: OperationContext)
   };
   const client = createClient<ApiTypes[V]['paths']>({
     baseUrl: connection.origin,
+    // The middleware encodes the query from the operation table; openapi-fetch's own encoding
+    // (deepObject style) is not what the engine reads.
+    querySerializer: () => '',
     Request: UndiciRequest as unknown as typeof Request,
     fetch: (request) => undiciFetch(request as unknown as UndiciRequest, { dispatcher: connection.dispatcher }) as unknown as Promise<Response>,
   });
