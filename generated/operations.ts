@@ -2,6 +2,208 @@
 
 /** One row per operation of the Engine API, across every version the spec describes. */
 export const operationTable = {
+  "BuildCancel": {
+    "method": "POST",
+    "path": "/build/cancel",
+    "tag": "Image",
+    "group": "images",
+    "name": "buildCancel",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "BuildPrune": {
+    "method": "POST",
+    "path": "/build/prune",
+    "tag": "Image",
+    "group": "images",
+    "name": "buildPrune",
+    "response": "json",
+    "params": [
+      {
+        "name": "keep-storage",
+        "in": "query",
+        "encoding": "plain",
+        "removed": "1.52"
+      },
+      {
+        "name": "reserved-space",
+        "in": "query",
+        "encoding": "plain",
+        "since": "1.48"
+      },
+      {
+        "name": "max-used-space",
+        "in": "query",
+        "encoding": "plain",
+        "since": "1.48"
+      },
+      {
+        "name": "min-free-space",
+        "in": "query",
+        "encoding": "plain",
+        "since": "1.48"
+      },
+      {
+        "name": "all",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "ContainerArchive": {
+    "method": "GET",
+    "path": "/containers/{id}/archive",
+    "tag": "Container",
+    "group": "containers",
+    "name": "getArchive",
+    "response": "binary",
+    "helper": "archive",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "path",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ContainerArchiveInfo": {
+    "method": "HEAD",
+    "path": "/containers/{id}/archive",
+    "tag": "Container",
+    "group": "containers",
+    "name": "archiveInfo",
+    "response": "binary",
+    "helper": "archive",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "path",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ContainerAttach": {
+    "method": "POST",
+    "path": "/containers/{id}/attach",
+    "tag": "Container",
+    "group": "containers",
+    "name": "attach",
+    "response": "hijack",
+    "helper": "attach",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "detachKeys",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "logs",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stream",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stdin",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stdout",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stderr",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "ContainerAttachWebsocket": {
+    "method": "GET",
+    "path": "/containers/{id}/attach/ws",
+    "tag": "Container",
+    "group": "containers",
+    "name": "attachWebsocket",
+    "response": "websocket",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "detachKeys",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "logs",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stream",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stdin",
+        "in": "query",
+        "encoding": "bool",
+        "since": "1.42"
+      },
+      {
+        "name": "stdout",
+        "in": "query",
+        "encoding": "bool",
+        "since": "1.42"
+      },
+      {
+        "name": "stderr",
+        "in": "query",
+        "encoding": "bool",
+        "since": "1.42"
+      }
+    ]
+  },
   "ContainerChanges": {
     "method": "GET",
     "path": "/containers/{id}/changes",
@@ -67,6 +269,39 @@ export const operationTable = {
         "name": "link",
         "in": "query",
         "encoding": "bool"
+      }
+    ]
+  },
+  "ContainerExec": {
+    "method": "POST",
+    "path": "/containers/{id}/exec",
+    "tag": "Exec",
+    "group": "exec",
+    "name": "create",
+    "response": "json",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ContainerExport": {
+    "method": "GET",
+    "path": "/containers/{id}/export",
+    "tag": "Container",
+    "group": "containers",
+    "name": "export",
+    "response": "binary",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
       }
     ]
   },
@@ -142,6 +377,63 @@ export const operationTable = {
       }
     ]
   },
+  "ContainerLogs": {
+    "method": "GET",
+    "path": "/containers/{id}/logs",
+    "tag": "Container",
+    "group": "containers",
+    "name": "logs",
+    "response": "logs",
+    "helper": "logs",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "follow",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stdout",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stderr",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "since",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "until",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "timestamps",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "tail",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "details",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
   "ContainerPause": {
     "method": "POST",
     "path": "/containers/{id}/pause",
@@ -195,6 +487,34 @@ export const operationTable = {
       }
     ]
   },
+  "ContainerResize": {
+    "method": "POST",
+    "path": "/containers/{id}/resize",
+    "tag": "Container",
+    "group": "containers",
+    "name": "resize",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "h",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "w",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
   "ContainerRestart": {
     "method": "POST",
     "path": "/containers/{id}/restart",
@@ -240,6 +560,33 @@ export const operationTable = {
         "name": "detachKeys",
         "in": "query",
         "encoding": "plain"
+      }
+    ]
+  },
+  "ContainerStats": {
+    "method": "GET",
+    "path": "/containers/{id}/stats",
+    "tag": "Container",
+    "group": "containers",
+    "name": "stats",
+    "response": "ndjson",
+    "helper": "stats",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "stream",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "one-shot",
+        "in": "query",
+        "encoding": "bool"
       }
     ]
   },
@@ -346,6 +693,432 @@ export const operationTable = {
       }
     ]
   },
+  "DistributionInspect": {
+    "method": "GET",
+    "path": "/distribution/{name}/json",
+    "tag": "Distribution",
+    "group": "distribution",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      }
+    ]
+  },
+  "ExecInspect": {
+    "method": "GET",
+    "path": "/exec/{id}/json",
+    "tag": "Exec",
+    "group": "exec",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ExecResize": {
+    "method": "POST",
+    "path": "/exec/{id}/resize",
+    "tag": "Exec",
+    "group": "exec",
+    "name": "resize",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "h",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "w",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ExecStart": {
+    "method": "POST",
+    "path": "/exec/{id}/start",
+    "tag": "Exec",
+    "group": "exec",
+    "name": "start",
+    "response": "hijack",
+    "helper": "exec",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "Upgrade",
+        "in": "header",
+        "encoding": "plain"
+      },
+      {
+        "name": "Connection",
+        "in": "header",
+        "encoding": "plain"
+      }
+    ]
+  },
+  "GetPluginPrivileges": {
+    "method": "GET",
+    "path": "/plugins/privileges",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "privileges",
+    "response": "json",
+    "params": [
+      {
+        "name": "remote",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      }
+    ]
+  },
+  "ImageAttestations": {
+    "method": "GET",
+    "path": "/images/{name}/attestations",
+    "tag": "Image",
+    "group": "images",
+    "name": "attestations",
+    "response": "json",
+    "since": "1.55",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "platform",
+        "in": "query",
+        "encoding": "repeat"
+      },
+      {
+        "name": "type",
+        "in": "query",
+        "encoding": "repeat"
+      },
+      {
+        "name": "statement",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "ImageBuild": {
+    "method": "POST",
+    "path": "/build",
+    "tag": "Image",
+    "group": "images",
+    "name": "build",
+    "response": "ndjson",
+    "helper": "build",
+    "body": "application/x-tar",
+    "params": [
+      {
+        "name": "dockerfile",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "t",
+        "in": "query",
+        "encoding": "repeat"
+      },
+      {
+        "name": "extrahosts",
+        "in": "query",
+        "encoding": "repeat"
+      },
+      {
+        "name": "remote",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "q",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "nocache",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "cachefrom",
+        "in": "query",
+        "encoding": "json"
+      },
+      {
+        "name": "pull",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "rm",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "forcerm",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "memory",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "memswap",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "cpushares",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "cpusetcpus",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "cpusetmems",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "cpuperiod",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "cpuquota",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "cgroupparent",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "buildargs",
+        "in": "query",
+        "encoding": "json"
+      },
+      {
+        "name": "shmsize",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "squash",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "labels",
+        "in": "query",
+        "encoding": "json"
+      },
+      {
+        "name": "networkmode",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "Content-type",
+        "in": "header",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Registry-Config",
+        "in": "header",
+        "encoding": "base64url-json"
+      },
+      {
+        "name": "platform",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "target",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "outputs",
+        "in": "query",
+        "encoding": "json"
+      },
+      {
+        "name": "version",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "session",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "buildid",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "isolation",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "ulimits",
+        "in": "query",
+        "encoding": "json"
+      },
+      {
+        "name": "securityopt",
+        "in": "query",
+        "encoding": "repeat"
+      }
+    ]
+  },
+  "ImageCommit": {
+    "method": "POST",
+    "path": "/commit",
+    "tag": "Image",
+    "group": "images",
+    "name": "commit",
+    "response": "json",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "container",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "repo",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "tag",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "comment",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "author",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "pause",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "changes",
+        "in": "query",
+        "encoding": "repeat"
+      }
+    ]
+  },
+  "ImageCreate": {
+    "method": "POST",
+    "path": "/images/create",
+    "tag": "Image",
+    "group": "images",
+    "name": "create",
+    "response": "ndjson",
+    "helper": "progress",
+    "body": "application/x-tar",
+    "params": [
+      {
+        "name": "fromImage",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "fromSrc",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "repo",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "tag",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "message",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      },
+      {
+        "name": "changes",
+        "in": "query",
+        "encoding": "repeat"
+      },
+      {
+        "name": "platform",
+        "in": "query",
+        "encoding": "plain"
+      }
+    ]
+  },
   "ImageDelete": {
     "method": "DELETE",
     "path": "/images/{name}",
@@ -375,6 +1148,49 @@ export const operationTable = {
         "in": "query",
         "encoding": "repeat",
         "since": "1.50"
+      }
+    ]
+  },
+  "ImageGet": {
+    "method": "GET",
+    "path": "/images/{name}/get",
+    "tag": "Image",
+    "group": "images",
+    "name": "get",
+    "response": "binary",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "platform",
+        "in": "query",
+        "encoding": "repeat",
+        "since": "1.48"
+      }
+    ]
+  },
+  "ImageGetAll": {
+    "method": "GET",
+    "path": "/images/get",
+    "tag": "Image",
+    "group": "images",
+    "name": "getAll",
+    "response": "binary",
+    "params": [
+      {
+        "name": "names",
+        "in": "query",
+        "encoding": "repeat"
+      },
+      {
+        "name": "platform",
+        "in": "query",
+        "encoding": "repeat",
+        "since": "1.48"
       }
     ]
   },
@@ -471,6 +1287,29 @@ export const operationTable = {
       }
     ]
   },
+  "ImageLoad": {
+    "method": "POST",
+    "path": "/images/load",
+    "tag": "Image",
+    "group": "images",
+    "name": "load",
+    "response": "ndjson",
+    "helper": "progress",
+    "body": "application/x-tar",
+    "params": [
+      {
+        "name": "quiet",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "platform",
+        "in": "query",
+        "encoding": "repeat",
+        "since": "1.48"
+      }
+    ]
+  },
   "ImagePrune": {
     "method": "POST",
     "path": "/images/prune",
@@ -483,6 +1322,40 @@ export const operationTable = {
         "name": "filters",
         "in": "query",
         "encoding": "json"
+      }
+    ]
+  },
+  "ImagePush": {
+    "method": "POST",
+    "path": "/images/{name}/push",
+    "tag": "Image",
+    "group": "images",
+    "name": "push",
+    "response": "ndjson",
+    "helper": "progress",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "tag",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "platform",
+        "in": "query",
+        "encoding": "json",
+        "since": "1.46"
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json",
+        "required": true
       }
     ]
   },
@@ -544,6 +1417,405 @@ export const operationTable = {
       }
     ]
   },
+  "NetworkConnect": {
+    "method": "POST",
+    "path": "/networks/{id}/connect",
+    "tag": "Network",
+    "group": "networks",
+    "name": "connect",
+    "response": "empty",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "NetworkCreate": {
+    "method": "POST",
+    "path": "/networks/create",
+    "tag": "Network",
+    "group": "networks",
+    "name": "create",
+    "response": "json",
+    "body": "application/json",
+    "params": []
+  },
+  "NetworkDelete": {
+    "method": "DELETE",
+    "path": "/networks/{id}",
+    "tag": "Network",
+    "group": "networks",
+    "name": "delete",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "NetworkDisconnect": {
+    "method": "POST",
+    "path": "/networks/{id}/disconnect",
+    "tag": "Network",
+    "group": "networks",
+    "name": "disconnect",
+    "response": "empty",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "NetworkInspect": {
+    "method": "GET",
+    "path": "/networks/{id}",
+    "tag": "Network",
+    "group": "networks",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "verbose",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "scope",
+        "in": "query",
+        "encoding": "plain"
+      }
+    ]
+  },
+  "NetworkList": {
+    "method": "GET",
+    "path": "/networks",
+    "tag": "Network",
+    "group": "networks",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "NetworkPrune": {
+    "method": "POST",
+    "path": "/networks/prune",
+    "tag": "Network",
+    "group": "networks",
+    "name": "prune",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "PluginCreate": {
+    "method": "POST",
+    "path": "/plugins/create",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "create",
+    "response": "empty",
+    "body": "application/x-tar",
+    "params": [
+      {
+        "name": "name",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "PluginDelete": {
+    "method": "DELETE",
+    "path": "/plugins/{name}",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "delete",
+    "response": "empty",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "force",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "PluginDisable": {
+    "method": "POST",
+    "path": "/plugins/{name}/disable",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "disable",
+    "response": "empty",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "force",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "PluginEnable": {
+    "method": "POST",
+    "path": "/plugins/{name}/enable",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "enable",
+    "response": "empty",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "timeout",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "PluginInspect": {
+    "method": "GET",
+    "path": "/plugins/{name}/json",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "PluginList": {
+    "method": "GET",
+    "path": "/plugins",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "PluginPull": {
+    "method": "POST",
+    "path": "/plugins/pull",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "pull",
+    "response": "ndjson",
+    "helper": "progress",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "remote",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "name",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      }
+    ]
+  },
+  "PluginPush": {
+    "method": "POST",
+    "path": "/plugins/{name}/push",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "push",
+    "response": "ndjson",
+    "helper": "progress",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      }
+    ]
+  },
+  "PluginSet": {
+    "method": "POST",
+    "path": "/plugins/{name}/set",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "set",
+    "response": "empty",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "PluginUpgrade": {
+    "method": "POST",
+    "path": "/plugins/{name}/upgrade",
+    "tag": "Plugin",
+    "group": "plugins",
+    "name": "upgrade",
+    "response": "ndjson",
+    "helper": "progress",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "remote",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      }
+    ]
+  },
+  "PutContainerArchive": {
+    "method": "PUT",
+    "path": "/containers/{id}/archive",
+    "tag": "Container",
+    "group": "containers",
+    "name": "putArchive",
+    "response": "empty",
+    "helper": "archive",
+    "body": "application/x-tar",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "path",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "noOverwriteDirNonDir",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "copyUIDGID",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "Session": {
+    "method": "POST",
+    "path": "/session",
+    "tag": "Session",
+    "group": "session",
+    "name": "start",
+    "response": "h2c",
+    "params": [
+      {
+        "name": "Upgrade",
+        "in": "header",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "Connection",
+        "in": "header",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Docker-Expose-Session-Uuid",
+        "in": "header",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Docker-Expose-Session-Name",
+        "in": "header",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Docker-Expose-Session-Sharedkey",
+        "in": "header",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Docker-Expose-Session-Grpc-Method",
+        "in": "header",
+        "encoding": "repeat"
+      }
+    ]
+  },
   "SystemAuth": {
     "method": "POST",
     "path": "/auth",
@@ -573,6 +1845,32 @@ export const operationTable = {
         "in": "query",
         "encoding": "bool",
         "since": "1.52"
+      }
+    ]
+  },
+  "SystemEvents": {
+    "method": "GET",
+    "path": "/events",
+    "tag": "System",
+    "group": "system",
+    "name": "events",
+    "response": "ndjson",
+    "helper": "events",
+    "params": [
+      {
+        "name": "since",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "until",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
       }
     ]
   },
@@ -611,6 +1909,107 @@ export const operationTable = {
     "name": "version",
     "response": "json",
     "params": []
+  },
+  "VolumeCreate": {
+    "method": "POST",
+    "path": "/volumes/create",
+    "tag": "Volume",
+    "group": "volumes",
+    "name": "create",
+    "response": "json",
+    "body": "application/json",
+    "params": []
+  },
+  "VolumeDelete": {
+    "method": "DELETE",
+    "path": "/volumes/{name}",
+    "tag": "Volume",
+    "group": "volumes",
+    "name": "delete",
+    "response": "empty",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "force",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "VolumeInspect": {
+    "method": "GET",
+    "path": "/volumes/{name}",
+    "tag": "Volume",
+    "group": "volumes",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "VolumeList": {
+    "method": "GET",
+    "path": "/volumes",
+    "tag": "Volume",
+    "group": "volumes",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "VolumePrune": {
+    "method": "POST",
+    "path": "/volumes/prune",
+    "tag": "Volume",
+    "group": "volumes",
+    "name": "prune",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "VolumeUpdate": {
+    "method": "PUT",
+    "path": "/volumes/{name}",
+    "tag": "Volume",
+    "group": "volumes",
+    "name": "update",
+    "response": "empty",
+    "body": "application/json",
+    "since": "1.42",
+    "params": [
+      {
+        "name": "name",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "version",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
   }
 } as const;
 

@@ -1,6 +1,10 @@
 // createDocker(): one client bound to one engine and one API version.
 import type { ApiVersion, NewestApiVersion } from '../generated/versions.js';
 import { connect } from './connection/dispatcher.js';
+import { hijackHelpers, type HijackHelpers } from './hijack/index.js';
+import { buildHelpers, type BuildHelpers } from './build/index.js';
+import { archiveHelpers, type ArchiveHelpers } from './archive/index.js';
+import { streamHelpers, type StreamHelpers } from './streams/helpers.js';
 import { resolveEndpoint, type ConnectionOptions } from './connection/endpoint.js';
 import { versionResolver } from './negotiation.js';
 import type { OperationContext } from './operation-call.js';
@@ -15,7 +19,7 @@ export interface DockerOptions<V extends ApiVersion> extends ConnectionOptions {
   apiVersion?: V;
 }
 
-export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V> & {
+export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V> & HijackHelpers & BuildHelpers<V> & ArchiveHelpers & StreamHelpers<V> & {
   /** The openapi-fetch client for API version V: full control over every request. */
   readonly raw: RawClient<V>;
   /** The endpoint as a URL, e.g. `unix:///var/run/docker.sock`. */
@@ -29,7 +33,12 @@ export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V
 export function createDocker<V extends ApiVersion = NewestApiVersion>(options: DockerOptions<V> = {}): Docker<V> {
   const connection = connect(resolveEndpoint(options));
   const context: OperationContext = { connection, apiVersion: versionResolver(connection, options.apiVersion) };
-  return Object.assign(buildOperationSurface(context), {
+  const surface = buildOperationSurface(context);
+  return Object.assign(surface, {
+    ...hijackHelpers(context, surface.exec),
+    ...buildHelpers<V>(context),
+    ...archiveHelpers(context),
+    ...streamHelpers<V>(context),
     raw: createRawClient<V>(context),
     endpoint: connection.endpoint.display,
     apiVersion: (callOptions: { signal?: AbortSignal } = {}) => context.apiVersion(callOptions.signal),

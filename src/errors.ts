@@ -110,3 +110,56 @@ export class DockerResponseError extends DockerError {}
 
 /** The caller passed something the client cannot send (missing path parameter, bad host URL, ...). */
 export class DockerUsageError extends DockerError {}
+
+/**
+ * The engine reported a failure inside a stream it had already answered 200 to: an error frame
+ * (type 3) of a log stream, or an `errorDetail`/`error` message of a progress stream.
+ */
+export class DockerStreamError extends DockerError {
+  /** The engine's error code (`errorDetail.code`), when it sent one. */
+  readonly code?: number;
+
+  constructor(message: string, context: DockerErrorContext = {}, code?: number) {
+    super(message, context);
+    this.code = code;
+  }
+}
+
+/** A frame or record of a stream is larger than the limit the caller allowed (nothing more is read). */
+export class DockerStreamLimitError extends DockerResponseError {
+  /** The limit in bytes. */
+  readonly limit: number;
+
+  constructor(message: string, limit: number, context: DockerErrorContext = {}) {
+    super(message, context);
+    this.limit = limit;
+  }
+}
+
+/** A .dockerignore pattern is malformed (Docker rejects the same pattern). */
+export class DockerignoreError extends DockerUsageError {
+  /** The offending pattern or line, as written. */
+  readonly pattern?: string;
+
+  constructor(message: string, pattern?: string, context: DockerErrorContext = {}) {
+    super(message, context);
+    this.pattern = pattern;
+  }
+}
+
+/**
+ * A local file or folder that was to be sent as a tar archive (a build context, a folder for
+ * putArchive) cannot be read or is not what it must be.
+ */
+export class TarSourceError extends DockerError {
+  /** The local path concerned. */
+  readonly path: string;
+  /** The system error code (`EACCES`, `ENOENT`, ...) or `CHANGED` when a file changed while being read. */
+  readonly code?: string;
+
+  constructor(message: string, path: string, code?: string, options?: ErrorOptions) {
+    super(message, {}, options);
+    this.path = path;
+    this.code = code;
+  }
+}

@@ -4,6 +4,13 @@ export { apiVersions, newestApiVersion, oldestApiVersion, compareApiVersions, ty
 export type { ApiTypes } from '../generated/versions.js';
 export type { OperationSurface, OperationParams, OperationResult } from './operation-surface.js';
 export type { StreamingResponse, CallOptions } from './operation-call.js';
+export type { AttachOptions, ExecInput, ExecResult, ExecRunOptions, ExecStartOptions, ExecStream, HijackedStream, TerminalSize } from './hijack/index.js';
+export type { BuildHelpers, BuildOptions, BuildStream, BuildSummary, RegistryConfig } from './build/index.js';
+export type { ArchiveHelpers, ArchiveOptions, ContainerArchive, ImportOptions, ImportSummary, LoadOptions, LoadSummary, PathKind, PathStat, PutArchiveOptions, SaveOptions, TarSource } from './archive/index.js';
+export { directoryContext } from './build/directory-context.js';
+export * from './streams/index.js';
+export { IgnoreMatcher } from './build/ignore-matcher.js';
+export { parseDockerignore } from './build/dockerignore-file.js';
 export {
   DockerError,
   DockerApiError,
@@ -19,6 +26,10 @@ export {
   DockerVersionError,
   DockerResponseError,
   DockerUsageError,
+  DockerStreamError,
+  DockerStreamLimitError,
+  DockerignoreError,
+  TarSourceError,
 } from './errors.js';
 export { parseImageReference, repositoryAndTag, InvalidImageReferenceError, type ImageReference } from './helpers/image-reference.js';
 export { toEnvList, parseEnvList } from './helpers/environment.js';

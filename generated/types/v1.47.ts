@@ -52,6 +52,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/build": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Build an image from a Dockerfile
+         * @description Builds an image from a build context, sent as a tar archive in the request body (or named by
+         *     `remote`), following the Dockerfile in it. The answer streams progress messages: build
+         *     output arrives as `stream` text, the new image's ID in an `aux` message, and a failed step
+         *     as a message with `errorDetail` while the HTTP status stays 200. Closing the connection
+         *     cancels the build.
+         *
+         *     `version` picks the builder: `1` (the default) is the classic builder, `2` is BuildKit,
+         *     whose progress arrives as `aux` records with the `id` `moby.buildkit.trace`. The Docker
+         *     CLI gives BuildKit a session (`session`, see `POST /session`) for local files, secrets and
+         *     SSH; a build whose whole context is in the request body works without one.
+         *
+         *     The client applies `.dockerignore`; the engine does not filter the context it receives.
+         */
+        post: operations["ImageBuild"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/build/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a running build
+         * @description Stops a running BuildKit build started with the same `buildid`. The engine answers 200
+         *     with an empty body whether or not such a build is running, so an unknown ID is no error.
+         *     Classic-builder builds are stopped by closing their connection instead.
+         */
+        post: operations["BuildCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/build/prune": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove build cache
+         * @description Removes records from the builder's (BuildKit's) cache. Records a running build holds are
+         *     never removed; without `all`, records shared with images and the builder's internal ones
+         *     are kept too. Filters and space limits narrow the choice further. Reports what went and
+         *     the bytes freed.
+         */
+        post: operations["BuildPrune"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an image from a container
+         * @description Saves a container's filesystem changes as a new image layer on top of the container's
+         *     image, with the container's configuration (merged with the body and `changes`) as the
+         *     image's configuration. The container is paused while its filesystem is read unless
+         *     `pause=false`.
+         */
+        post: operations["ImageCommit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/containers/create": {
         parameters: {
             query?: never;
@@ -138,6 +237,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/containers/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Copy a path out of a container as a tar archive
+         * @description Packs a file or directory of the container's filesystem (volumes and bind mounts included)
+         *     into an uncompressed tar archive, as `docker cp` does when copying out. The archive's
+         *     entries are named after the last element of `path`: `/etc/hostname` gives one entry
+         *     `hostname`, `/etc` gives `etc/` and everything below it; a path ending in `/.` gives the
+         *     directory's contents (entries `./`, `./name`, ...). A symbolic link at the end of `path` is
+         *     archived as the link itself, not its target. The same `X-Docker-Container-Path-Stat` header
+         *     as in the HEAD request describes the path.
+         */
+        get: operations["ContainerArchive"];
+        /**
+         * Copy a tar archive into a container
+         * @description Unpacks a tar archive into a directory of the container's filesystem (volumes and bind
+         *     mounts included), as `docker cp` does when copying in. The archive may be gzip-, bzip2- or
+         *     xz-compressed. Existing files are overwritten. The container may be running or stopped.
+         *
+         *     Send the archive with `Content-Type: application/x-tar` (or `application/octet-stream`):
+         *     with `application/x-www-form-urlencoded` the engine reads the body as form fields, extracts
+         *     nothing and still answers 200. An archive that cannot be read is answered with 500.
+         */
+        put: operations["PutContainerArchive"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        /**
+         * Describe a path inside a container
+         * @description Looks up one file, directory or symbolic link in the container's filesystem (volumes and
+         *     bind mounts included) and reports its name, size, mode, modification time and link target
+         *     in the `X-Docker-Container-Path-Stat` header, without sending any content. Works on running
+         *     and stopped containers.
+         */
+        head: operations["ContainerArchiveInfo"];
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{id}/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach to a container's standard streams
+         * @description Connects to the main process's stdin, stdout and stderr over this same connection. Send
+         *     `Connection: Upgrade` and `Upgrade: tcp`; the engine answers `101 UPGRADED` and from then on
+         *     the socket carries raw bytes both ways: what the client writes goes to the container's
+         *     stdin (with `stdin=true`), and the container's output comes back. Closing the write side
+         *     (half-close) ends stdin. Without the Upgrade headers the engine answers 200 and takes over
+         *     the connection all the same.
+         *
+         *     The output is multiplexed (8-byte frame headers `[stream, 0, 0, 0, size (uint32, big
+         *     endian)]`, stream 1 stdout, 2 stderr) when the container has no TTY, and plain bytes when it
+         *     has one. With `logs=true` the stored output is replayed first; with `stream=true` the
+         *     connection then follows the live output until the container stops or the client detaches.
+         *     The detach key sequence ends the attachment without stopping the container.
+         *
+         *     Errors found after the engine has taken over the connection (no such container, container
+         *     paused) arrive as plain text, not JSON.
+         */
+        post: operations["ContainerAttach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{id}/attach/ws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Attach to a container's standard streams over WebSocket
+         * @description The WebSocket form of attach, for clients such as browsers that cannot take over a raw
+         *     connection: send a WebSocket handshake (`Connection: Upgrade`, `Upgrade: websocket`,
+         *     `Sec-WebSocket-Key`, `Sec-WebSocket-Version: 13`). Afterwards the container's output arrives
+         *     in binary messages and messages the client sends go to its stdin. The bytes are never
+         *     multiplexed: stdout and stderr are mixed, whatever the TTY setting.
+         *
+         *     Up to API 1.41 the engine ignores `stdin`, `stdout` and `stderr` and attaches all three;
+         *     from 1.42 it attaches only the streams asked for.
+         */
+        get: operations["ContainerAttachWebsocket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/containers/{id}/changes": {
         parameters: {
             query?: never;
@@ -151,6 +354,50 @@ export interface paths {
          *     modified directory is listed along with the changed entries inside it.
          */
         get: operations["ContainerChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{id}/exec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an exec instance
+         * @description Prepares a command to run inside a running container and returns the exec instance's ID.
+         *     Nothing runs until `POST /exec/{id}/start`. A stopped or paused container is answered with
+         *     409.
+         */
+        post: operations["ContainerExec"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a container's filesystem as a tar archive
+         * @description Streams the container's whole root filesystem (image layers merged with its own changes) as
+         *     one uncompressed tar archive. Mounted volumes and bind mounts are not included. The
+         *     container may be running, stopped or only created.
+         */
+        get: operations["ContainerExport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -202,6 +449,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/containers/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a container's output
+         * @description Returns what the container wrote to stdout and stderr, as kept by its logging driver
+         *     (`json-file`, `local`, `journald`, or any driver with read support; others answer 501). Ask
+         *     for at least one of `stdout` and `stderr`, or the engine answers 400.
+         *
+         *     The body is a byte stream. For a container created without a TTY it is multiplexed: each
+         *     chunk comes in a frame made of an 8-byte header `[stream, 0, 0, 0, size (uint32, big
+         *     endian)]` and `size` bytes of payload, where `stream` is 1 for stdout and 2 for stderr. For a
+         *     TTY container the bytes come as they are, with stdout and stderr already merged. With
+         *     `follow` the answer stays open and new output keeps arriving until the container stops or
+         *     the request is aborted.
+         */
+        get: operations["ContainerLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/containers/{id}/pause": {
         parameters: {
             query?: never;
@@ -237,6 +513,29 @@ export interface paths {
          * @description Gives the container a new name. The answer is 409 when another container has that name.
          */
         post: operations["ContainerRename"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{id}/resize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the size of a container's TTY
+         * @description Tells the container's pseudo-terminal its new size in character cells, as a terminal does
+         *     when its window changes; programs inside get `SIGWINCH`. The container must be running (409
+         *     otherwise). For a container without a TTY the engine accepts the request and nothing
+         *     happens. Send no request body.
+         */
+        post: operations["ContainerResize"];
         delete?: never;
         options?: never;
         head?: never;
@@ -280,6 +579,37 @@ export interface paths {
          *     A container that is already running is answered with 304.
          */
         post: operations["ContainerStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/containers/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report a container's resource usage
+         * @description Samples CPU, memory, block I/O, process and network counters of a container.
+         *
+         *     Streaming is the default: the engine sends one JSON object per second or so, each followed
+         *     by a newline, for as long as the request stays open (and sends no Content-Type header).
+         *     With `stream=false` it sends a single object and ends; that takes about a second, because
+         *     the engine waits for a second sample so that `precpu_stats` holds the previous reading and
+         *     CPU percentages can be computed from the difference. Add `one-shot=true` to get the single
+         *     object at once, with empty `precpu_stats`.
+         *
+         *     A container that is not running gives one object of zeros with `stream=false`; streamed,
+         *     nothing arrives until it runs. Counters the kernel or cgroup version does not provide are
+         *     left out (see `ContainerStatsResponse`).
+         */
+        get: operations["ContainerStats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -393,6 +723,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/distribution/{name}/json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Look an image up in its registry
+         * @description Asks the registry the reference points at (Docker Hub for names without a registry host)
+         *     which manifest or index the reference resolves to, and which platforms the image exists
+         *     for. Nothing is pulled. The engine contacts the registry itself: a registry it cannot
+         *     reach gives a 500; refused credentials give a 401, which is also how Docker Hub answers
+         *     for a repository that does not exist.
+         */
+        get: operations["DistributionInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow what happens on the engine
+         * @description Streams events as they happen: containers created, started and stopped, images pulled and
+         *     removed, networks and volumes created, plugins enabled, swarm objects changed, daemon
+         *     reloads. The stream is endless unless `until` is given; with `since` the engine first
+         *     replays the past events it still remembers (only the most recent 256), then continues
+         *     live. With both `since` and an `until` in the past, the answer is the finite list of
+         *     matching past events.
+         *
+         *     The body is a sequence of records, one `EventMessage` each. Every engine writes them as
+         *     JSON objects separated by newlines under `Content-Type: application/json`. From API 1.52
+         *     the client may ask for a named format with `Accept`: `application/x-ndjson` (the same
+         *     newline-separated records), `application/json-seq` (RFC 7464: each record is preceded by
+         *     the byte 0x1E and followed by a newline) or, from API 1.53, `application/jsonl`; anything
+         *     else gets the old `application/json` labelling. Engines before 1.52 ignore `Accept`.
+         */
+        get: operations["SystemEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exec/{id}/json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect an exec instance
+         * @description Returns an exec instance's state: whether its process runs, its PID and, once it has
+         *     ended, its exit code. Poll this after a detached start to learn the result.
+         */
+        get: operations["ExecInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exec/{id}/resize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resize an exec's terminal
+         * @description Sets the terminal size of a running exec instance. Meant for instances with a TTY; engines
+         *     also answer 200 for a running instance without one, and change nothing. An instance that
+         *     has not started yet makes the engine wait for it for a few seconds and then answer 500; one
+         *     that has ended answers 404.
+         */
+        post: operations["ExecResize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exec/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an exec instance
+         * @description Runs the process of a created exec instance. Each instance can be started once.
+         *
+         *     With `Detach: true` the engine starts the process and answers 200 with an empty body; the
+         *     process runs on unwatched (inspect the instance for its exit code). With `Detach: false`
+         *     the engine takes over the connection and streams the process's I/O: send `Connection:
+         *     Upgrade` and `Upgrade: tcp` and it answers `101 UPGRADED`; without them it answers 200 and
+         *     streams all the same. The stream is multiplexed (8-byte frame headers) unless the exec has
+         *     a TTY, in which case it is raw. Half-close the write side to signal end of stdin. If the
+         *     process cannot be started after the hijack, the engine writes the error into the stream.
+         *
+         *     The plain operation method refuses this call; use the exec helpers (`docker.exec.run()`,
+         *     `docker.execStart()`) for attached runs.
+         */
+        post: operations["ExecStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/images/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pull or import an image
+         * @description Creates a local image in one of two ways. With `fromImage` the engine pulls the image from
+         *     its registry; with `fromSrc` it imports a root filesystem from a tar archive (given by URL,
+         *     or sent as the request body with `fromSrc=-`) as a single-layer image.
+         *
+         *     The answer streams progress messages, one JSON object per line. An error found before the
+         *     transfer starts (an unreachable registry, an unknown repository) comes back as an HTTP
+         *     error; one found later arrives as a message with `errorDetail` while the status stays 200.
+         */
+        post: operations["ImageCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/images/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export several images as one tar archive
+         * @description Streams several images as one tar archive (the format of `GET /images/{name}/get`),
+         *     sharing layers between them. Each name with a tag records that tag; an ID records none.
+         */
+        get: operations["ImageGetAll"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/images/json": {
         parameters: {
             query?: never;
@@ -408,6 +916,31 @@ export interface paths {
         get: operations["ImageList"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/images/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Load images from a tar archive
+         * @description Adds the images of a tar archive written by `GET /images/{name}/get` (or `docker save`)
+         *     to the engine, with the tags the archive records; a tag already in use moves to the loaded
+         *     image. The answer streams progress messages, one JSON object per line, including a
+         *     `stream` line `Loaded image: name:tag` (or `Loaded image ID: sha256:...` for an untagged
+         *     image) per image; a broken archive is reported in the stream with `errorDetail` while the
+         *     HTTP status stays 200.
+         */
+        post: operations["ImageLoad"];
         delete?: never;
         options?: never;
         head?: never;
@@ -480,6 +1013,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/images/{name}/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export an image as a tar archive
+         * @description Streams one image (all its layers and configuration, and its tags) as a tar archive that
+         *     `POST /images/load` accepts, the format `docker save` writes. Given a name with a tag,
+         *     that tag is recorded in the archive; given an ID, no tag is. Engines write the legacy
+         *     layout (`manifest.json`, `repositories`, one folder per layer); newer ones (Docker 25
+         *     and later) write an OCI image layout (`index.json`, `blobs/`) with `manifest.json` and
+         *     `repositories` beside it.
+         */
+        get: operations["ImageGet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/images/{name}/history": {
         parameters: {
             query?: never;
@@ -516,6 +1074,30 @@ export interface paths {
         get: operations["ImageInspect"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/images/{name}/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push an image to a registry
+         * @description Uploads a local image to the registry its name points at (Docker Hub for names without a
+         *     registry host), so the image must first be tagged with that name. The answer streams
+         *     progress messages; failures once the push has started (an unreachable registry, refused
+         *     credentials, even an image that is not there locally) arrive as a message with
+         *     `errorDetail` while the HTTP status stays 200. Closing the connection cancels the push.
+         */
+        post: operations["ImagePush"];
         delete?: never;
         options?: never;
         head?: never;
@@ -565,6 +1147,422 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/networks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List networks
+         * @description Lists the networks this engine knows: its own (`bridge`, `host`, `none` and user-defined
+         *     ones) and, on a swarm manager, the swarm's. List items leave out the attached containers;
+         *     inspect a network to see them.
+         */
+        get: operations["NetworkList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a network
+         * @description Creates a network. On a swarm manager a swarm-scope driver (such as `overlay`) creates a
+         *     swarm network; elsewhere such a request is refused with 403. Overlapping subnets, bad
+         *     addresses or options are answered with 400, a taken name with 409 (on engines before
+         *     Docker 25 only when `CheckDuplicate` is set).
+         */
+        post: operations["NetworkCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/prune": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove unused networks
+         * @description Removes every unused network that matches the filters: user-defined local networks
+         *     without endpoints and, on a swarm manager, swarm networks no service uses. Predefined and
+         *     config-only networks are kept. Use a label filter to limit the damage on a shared engine.
+         */
+        post: operations["NetworkPrune"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a network
+         * @description Returns one network with the endpoints of the containers attached to it on this engine.
+         *     The network may be named by full ID, unique ID prefix or name; a name or prefix that
+         *     matches several networks is answered with 400.
+         */
+        get: operations["NetworkInspect"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a network
+         * @description Removes a network. Containers must be disconnected first: a network with endpoints is
+         *     refused with 403, as are the predefined `bridge`, `host` and `none` networks.
+         */
+        delete: operations["NetworkDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}/connect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect a container to a network
+         * @description Attaches a container to a network, optionally with fixed addresses, DNS aliases or driver
+         *     options for its endpoint. Works for running and stopped containers (a stopped container
+         *     gets its address when it starts). Local networks and attachable swarm networks can be
+         *     joined; a container already on the network is refused with 403.
+         */
+        post: operations["NetworkConnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/networks/{id}/disconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disconnect a container from a network
+         * @description Takes a container off a network, removing its endpoint there. A container that is not on
+         *     the network is answered with 500 by the engines checked (20.10 and 28.5).
+         */
+        post: operations["NetworkDisconnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List installed plugins
+         * @description Lists every managed plugin installed on the engine, enabled or not, with its full
+         *     configuration and current settings (the same objects plugin inspect returns). Legacy
+         *     plugins found as socket or spec files are not part of the list.
+         */
+        get: operations["PluginList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Build a plugin from a tar archive
+         * @description Installs a plugin from a local tar archive instead of a registry. The archive holds
+         *     `config.json` (the plugin's configuration, in the shape of `Config` in plugin inspect, keys
+         *     in any case) and a `rootfs/` folder with the plugin's root file system. The plugin is
+         *     installed disabled. Nothing is reported while the archive is read; the answer is 204.
+         */
+        post: operations["PluginCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/privileges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show what a plugin in a registry would be allowed to do
+         * @description Fetches a plugin's configuration from its registry without installing it and lists the
+         *     host access it asks for. Send that list back unchanged as the body of `POST /plugins/pull`
+         *     to accept it. Careful: when the registry cannot be reached or has no such plugin, engines
+         *     answer 200 with an empty list rather than an error.
+         */
+        get: operations["GetPluginPrivileges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/pull": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Install a plugin from a registry
+         * @description Downloads a plugin and installs it, disabled; enable it afterwards. The body must confirm
+         *     the privileges the plugin asks for (see `GET /plugins/privileges`); the engine refuses the
+         *     installation when they differ. Errors found before the download starts (bad reference,
+         *     unreachable registry, a local name already taken) come back as an HTTP error; once progress
+         *     messages flow, a failure arrives as a final message with `errorDetail` under status 200.
+         */
+        post: operations["PluginPull"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a plugin
+         * @description Uninstalls a plugin and deletes its files. An enabled plugin, or one that volumes or
+         *     networks still use, is refused with 409 unless `force` is set, in which case the engine
+         *     stops it first. The answer has no body.
+         */
+        delete: operations["PluginDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/{name}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a plugin
+         * @description Stops the plugin's process (`SIGTERM`, then `SIGKILL` after 10 seconds) and unregisters it.
+         *     Refused while volumes, networks or containers use the plugin, unless `force` is set.
+         */
+        post: operations["PluginDisable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/{name}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a plugin
+         * @description Starts the plugin's process and waits for its socket: the engine gives it half a second,
+         *     then tries to connect a few more times, three seconds apart, and gives up with 500 after
+         *     about 12 seconds. Once connected, the engine registers the plugin for each interface type
+         *     it declares (a volume driver, for example, is asked for its volumes by every volume list
+         *     from then on).
+         */
+        post: operations["PluginEnable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/{name}/json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a plugin
+         * @description Returns one installed plugin's state, settings and configuration.
+         */
+        get: operations["PluginInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/{name}/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload a plugin to a registry
+         * @description Pushes an installed plugin to the registry its name points at (so the name usually includes
+         *     a registry host and repository, e.g. `registry.example.com/team/plugin:1.0`). The answer
+         *     streams progress; a failure after the streaming started, such as an unreachable registry,
+         *     arrives as a final `errorDetail` message under status 200.
+         */
+        post: operations["PluginPush"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/{name}/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a plugin's settings
+         * @description Changes settings the plugin's author made settable: environment variables (`NAME=value`),
+         *     mount sources (`MOUNT.source=/host/path`), device paths (`DEVICE.path=/dev/...`) and the
+         *     arguments (`args=one two`). The plugin must be disabled; an enabled one is refused with
+         *     500, and so is a name the configuration does not declare or does not let users change.
+         */
+        post: operations["PluginSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/plugins/{name}/upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a plugin with a newer one from a registry
+         * @description Downloads another version of an installed plugin and swaps it in, keeping the plugin's
+         *     name, ID and settings. The plugin must be disabled (409 otherwise). As with pull, the body
+         *     confirms the privileges the new version asks for, and failures after the download started
+         *     arrive in-band. The engine does not check that the new version comes from the same
+         *     repository; the Docker CLI asks before it allows that.
+         */
+        post: operations["PluginUpgrade"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a BuildKit session
+         * @description Turns the connection into an HTTP/2 (h2c) connection on which the roles are reversed:
+         *     the engine acts as gRPC client and calls services the client serves (file sync of local
+         *     build contexts, secrets, SSH agent forwarding, registry credentials). A BuildKit build
+         *     names the session with its `session` parameter. The client sends `Upgrade: h2c` and
+         *     `Connection: Upgrade`; the engine answers `101 Switching Protocols` and the HTTP/1.1
+         *     exchange ends there. Deprecated from API 1.53, like `POST /grpc`: engines are to offer
+         *     gRPC on the API socket itself instead.
+         *
+         *     Not callable through the plain operation method (it needs an HTTP/2 and gRPC stack); the
+         *     description is here for completeness.
+         */
+        post: operations["Session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/system/df": {
         parameters: {
             query?: never;
@@ -605,6 +1603,107 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/volumes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List volumes
+         * @description Lists the volumes of every volume driver the engine knows (and, on a swarm manager, the
+         *     cluster volumes). Drivers that fail to answer are reported in `Warnings` rather than
+         *     failing the call.
+         */
+        get: operations["VolumeList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/volumes/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a volume
+         * @description Creates a volume with a driver. Creating a name that already exists with the same driver
+         *     is not an error: the engine answers 201 with the existing volume and leaves its labels and
+         *     options as they were.
+         */
+        post: operations["VolumeCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/volumes/prune": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove unused volumes
+         * @description Removes `local` volumes no container uses and that match the filters, with their content.
+         *     From API 1.42 only anonymous volumes are considered unless the `all` filter is `true`;
+         *     below 1.42 named volumes go too. Volumes created with driver options (`DriverOpts`, such as
+         *     tmpfs or NFS mounts) are never pruned, nor are volumes of other drivers.
+         */
+        post: operations["VolumePrune"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/volumes/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a volume
+         * @description Returns one volume, with the driver's own `Status` when it reports any. Cluster volumes may
+         *     also be named by their swarm ID.
+         */
+        get: operations["VolumeInspect"];
+        /**
+         * Update a cluster volume
+         * @description Changes the spec of a cluster (CSI) volume; only its `Availability` can change. Works on a
+         *     swarm manager only: an engine outside a swarm answers 503, and a swarm manager answers 404
+         *     for a volume that is not a cluster volume (ordinary local volumes cannot be updated).
+         *
+         *     Added in API 1.42.
+         */
+        put: operations["VolumeUpdate"];
+        post?: never;
+        /**
+         * Remove a volume
+         * @description Removes a volume and, for `local` volumes, its content. A volume that any container
+         *     (running or not) still uses is refused with 409.
+         */
+        delete: operations["VolumeDelete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -722,6 +1821,43 @@ export interface components {
             LastUsedAt: string | null;
             /** @description How many times builds have used the record. */
             UsageCount: number;
+        };
+        /**
+         * @description Filters for a build cache prune; a record is removed only if it matches every key given.
+         *     Each key takes at most one value.
+         */
+        BuildPruneFilters: {
+            /**
+             * @description Only records not used for this long: a Go duration (`24h`, `90m`). Engines from Docker
+             *     24 (API 1.43) also take a point in time (a Unix timestamp or a date-time).
+             */
+            until?: components["schemas"]["FilterValues"];
+            /** @description Older name of `until`, still accepted. */
+            "unused-for"?: components["schemas"]["FilterValues"];
+            /** @description Only the record whose ID matches (the value is matched as a pattern, so a full ID is safest). */
+            id?: components["schemas"]["FilterValues"];
+            /** @description Only records built on the record with this ID. */
+            parent?: components["schemas"]["FilterValues"];
+            /** @description Only records of this kind (`regular`, `exec.cachemount`, `source.local`, ...). */
+            type?: components["schemas"]["FilterValues"];
+            /** @description Only records whose description is exactly this text. */
+            description?: components["schemas"]["FilterValues"];
+            /** @description Only records a running build holds (give the key with an empty list or `true`). */
+            inuse?: components["schemas"]["FilterValues"];
+            /** @description Only records shared with images or other records. */
+            shared?: components["schemas"]["FilterValues"];
+            /** @description Only records nothing else shares. */
+            private?: components["schemas"]["FilterValues"];
+        };
+        /** @description What a build cache prune removed. */
+        BuildPruneResponse: {
+            /** @description IDs of the cache records removed; `null` when none were. */
+            CachesDeleted: string[] | null;
+            /**
+             * Format: int64
+             * @description Bytes of disk space freed.
+             */
+            SpaceReclaimed: number;
         };
         /**
          * @description The swarm cluster as a manager describes it in `GET /info`: the same facts as swarm inspect,
@@ -1038,6 +2174,108 @@ export interface components {
              */
             Expected?: string;
         };
+        /** @description One block I/O counter for one device and kind of operation. */
+        ContainerBlkioStatEntry: {
+            /**
+             * Format: uint64
+             * @description Major number of the block device.
+             */
+            major: number;
+            /**
+             * Format: uint64
+             * @description Minor number of the block device.
+             */
+            minor: number;
+            /**
+             * @description The operation counted: on cgroup v1 `Read`, `Write`, `Sync`, `Async`, `Discard` or
+             *     `Total`; on cgroup v2 `read` or `write`.
+             */
+            op: string;
+            /**
+             * Format: uint64
+             * @description The counter's value, in the unit of the list it is in.
+             */
+            value: number;
+        };
+        /**
+         * @description Block device I/O counters (Linux only), one list per kind of counter. cgroup v1 fills every
+         *     list that the kernel's I/O scheduler provides; cgroup v2 only fills
+         *     `io_service_bytes_recursive` (`op` `read` and `write`). Lists without data are `null`, all of
+         *     them when the container is not running.
+         */
+        ContainerBlkioStats: {
+            /** @description Bytes transferred, per device and operation. */
+            io_service_bytes_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+            /** @description I/O operations issued, per device and operation (cgroup v1). */
+            io_serviced_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+            /** @description Operations waiting in the queue, per device and operation (cgroup v1, CFQ scheduler). */
+            io_queue_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+            /** @description Time the device spent on the requests, in nanoseconds (cgroup v1, CFQ scheduler). */
+            io_service_time_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+            /** @description Time requests waited in the queue, in nanoseconds (cgroup v1, CFQ scheduler). */
+            io_wait_time_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+            /** @description Requests merged into others (cgroup v1, CFQ scheduler). */
+            io_merged_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+            /** @description Time the device was busy for the container, in milliseconds (cgroup v1, CFQ scheduler). */
+            io_time_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+            /** @description Sectors transferred (cgroup v1, CFQ scheduler). */
+            sectors_recursive: components["schemas"]["ContainerBlkioStatEntry"][] | null;
+        };
+        /** @description Cumulative CPU counters of a container and of the host at the time of a sample. */
+        ContainerCPUStats: {
+            /** @description CPU time the container's processes used since it started. */
+            cpu_usage: {
+                /**
+                 * Format: uint64
+                 * @description Total CPU time used; nanoseconds on Linux, 100-nanosecond units on Windows.
+                 */
+                total_usage: number;
+                /**
+                 * @description CPU time used on each host CPU, in nanoseconds, indexed by CPU number. cgroup v1 only;
+                 *     left out on cgroup v2 and Windows.
+                 */
+                percpu_usage?: number[];
+                /**
+                 * Format: uint64
+                 * @description CPU time spent in the kernel; nanoseconds on Linux, 100-nanosecond units on Windows.
+                 */
+                usage_in_kernelmode: number;
+                /**
+                 * Format: uint64
+                 * @description CPU time spent in user space; nanoseconds on Linux, 100-nanosecond units on Windows.
+                 */
+                usage_in_usermode: number;
+            };
+            /**
+             * Format: uint64
+             * @description CPU time the whole host has used since boot, in nanoseconds, summed over all CPUs (Linux
+             *     only). Left out when the container is not running.
+             */
+            system_cpu_usage?: number;
+            /**
+             * Format: uint32
+             * @description Number of CPUs the host has online (Linux only). Left out when the container is not running.
+             */
+            online_cpus?: number;
+            /** @description How often the container's CPU quota held it back (cgroup CFS bandwidth control); all zero without a quota. */
+            throttling_data: {
+                /**
+                 * Format: uint64
+                 * @description Number of enforcement periods that have elapsed.
+                 */
+                periods: number;
+                /**
+                 * Format: uint64
+                 * @description Number of those periods in which the container was throttled.
+                 */
+                throttled_periods: number;
+                /**
+                 * Format: uint64
+                 * @description Total time the container spent throttled, in nanoseconds.
+                 */
+                throttled_time: number;
+            };
+        };
         /**
          * @description The portable part of a container's configuration: what to run and how, independent of the
          *     host. Fields left empty on create take the image's values.
@@ -1313,12 +2551,450 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /**
+         * @description Memory use of the container. Linux engines fill `usage`, `limit` and `stats` (plus `max_usage`
+         *     and `failcnt` on cgroup v1); Windows engines fill the commit and working-set fields. Empty when
+         *     the container is not running.
+         */
+        ContainerMemoryStats: {
+            /**
+             * Format: uint64
+             * @description Memory in use, in bytes, page cache included. Tools usually subtract inactive page cache
+             *     (`stats.total_inactive_file` on cgroup v1, `stats.inactive_file` on cgroup v2) to show
+             *     what the container really holds.
+             */
+            usage?: number;
+            /**
+             * Format: uint64
+             * @description Highest `usage` seen, in bytes (cgroup v1 only).
+             */
+            max_usage?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: how many times usage hit the limit. cgroup v2: how many times the
+             *     out-of-memory killer ran in the container.
+             */
+            failcnt?: number;
+            /**
+             * Format: uint64
+             * @description Memory limit in bytes; the host's memory size (or a huge number on cgroup v1) when the container has no limit.
+             */
+            limit?: number;
+            stats?: components["schemas"]["ContainerMemoryStatsMap"];
+            /**
+             * Format: uint64
+             * @description Committed memory in bytes (Windows only).
+             */
+            commitbytes?: number;
+            /**
+             * Format: uint64
+             * @description Highest committed memory in bytes (Windows only).
+             */
+            commitpeakbytes?: number;
+            /**
+             * Format: uint64
+             * @description Private working set in bytes (Windows only).
+             */
+            privateworkingset?: number;
+        };
+        /**
+         * @description The kernel's detailed memory counters of the container's cgroup (`memory.stat`), by name.
+         *     Which names appear depends on the cgroup version: the known ones are listed below, and
+         *     engines may pass on others. Sizes are in bytes, `pg*` and `thp_*` entries are event counts.
+         *     Linux only.
+         */
+        ContainerMemoryStatsMap: {
+            /**
+             * Format: uint64
+             * @description Anonymous memory on the active LRU list, in bytes.
+             */
+            active_anon?: number;
+            /**
+             * Format: uint64
+             * @description Anonymous memory on the inactive LRU list, in bytes.
+             */
+            inactive_anon?: number;
+            /**
+             * Format: uint64
+             * @description File-backed memory on the active LRU list, in bytes.
+             */
+            active_file?: number;
+            /**
+             * Format: uint64
+             * @description File-backed memory on the inactive LRU list (reclaimable cache), in bytes.
+             */
+            inactive_file?: number;
+            /**
+             * Format: uint64
+             * @description Memory that cannot be reclaimed (for example locked with `mlock`), in bytes.
+             */
+            unevictable?: number;
+            /**
+             * Format: uint64
+             * @description Page faults.
+             */
+            pgfault?: number;
+            /**
+             * Format: uint64
+             * @description Major page faults (those that needed disk I/O).
+             */
+            pgmajfault?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: page cache, tmpfs and shared memory, in bytes.
+             */
+            cache?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: anonymous memory and swap cache, in bytes.
+             */
+            rss?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: anonymous transparent huge pages, in bytes.
+             */
+            rss_huge?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: memory-mapped files, in bytes.
+             */
+            mapped_file?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: file data waiting to be written back, in bytes.
+             */
+            dirty?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: file data being written back, in bytes.
+             */
+            writeback?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: swap in use, in bytes (only with swap accounting).
+             */
+            swap?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: pages charged to the cgroup.
+             */
+            pgpgin?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: pages uncharged from the cgroup.
+             */
+            pgpgout?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: memory limit of the cgroup hierarchy, in bytes.
+             */
+            hierarchical_memory_limit?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: memory plus swap limit of the hierarchy, in bytes (only with swap accounting).
+             */
+            hierarchical_memsw_limit?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `cache` including child cgroups.
+             */
+            total_cache?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `rss` including child cgroups.
+             */
+            total_rss?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `rss_huge` including child cgroups.
+             */
+            total_rss_huge?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `mapped_file` including child cgroups.
+             */
+            total_mapped_file?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `dirty` including child cgroups.
+             */
+            total_dirty?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `writeback` including child cgroups.
+             */
+            total_writeback?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `swap` including child cgroups.
+             */
+            total_swap?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `pgpgin` including child cgroups.
+             */
+            total_pgpgin?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `pgpgout` including child cgroups.
+             */
+            total_pgpgout?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `pgfault` including child cgroups.
+             */
+            total_pgfault?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `pgmajfault` including child cgroups.
+             */
+            total_pgmajfault?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `active_anon` including child cgroups.
+             */
+            total_active_anon?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `inactive_anon` including child cgroups.
+             */
+            total_inactive_anon?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `active_file` including child cgroups.
+             */
+            total_active_file?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `inactive_file` including child cgroups; subtract it from `usage` to leave out reclaimable cache.
+             */
+            total_inactive_file?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v1: `unevictable` including child cgroups.
+             */
+            total_unevictable?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: anonymous memory, in bytes.
+             */
+            anon?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: file-backed memory (page cache), in bytes.
+             */
+            file?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: kernel stacks, in bytes.
+             */
+            kernel_stack?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: kernel slab memory, in bytes.
+             */
+            slab?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: the part of `slab` that can be reclaimed, in bytes.
+             */
+            slab_reclaimable?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: the part of `slab` that cannot be reclaimed, in bytes.
+             */
+            slab_unreclaimable?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: network socket buffers, in bytes.
+             */
+            sock?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: shared memory and tmpfs, in bytes.
+             */
+            shmem?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: memory-mapped files, in bytes.
+             */
+            file_mapped?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: file data waiting to be written back, in bytes.
+             */
+            file_dirty?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: file data being written back, in bytes.
+             */
+            file_writeback?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: anonymous transparent huge pages, in bytes.
+             */
+            anon_thp?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: evicted pages faulted back in.
+             */
+            workingset_refault?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: refaulted pages put straight on the active list.
+             */
+            workingset_activate?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: times a shadow node was reclaimed.
+             */
+            workingset_nodereclaim?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: pages scanned on the active list.
+             */
+            pgrefill?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: pages scanned on the inactive list.
+             */
+            pgscan?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: pages reclaimed.
+             */
+            pgsteal?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: pages moved to the active list.
+             */
+            pgactivate?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: pages moved to the inactive list.
+             */
+            pgdeactivate?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: pages marked for lazy freeing (`MADV_FREE`).
+             */
+            pglazyfree?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: lazily freed pages actually reclaimed.
+             */
+            pglazyfreed?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: transparent huge pages allocated on a page fault.
+             */
+            thp_fault_alloc?: number;
+            /**
+             * Format: uint64
+             * @description cgroup v2: transparent huge pages made by collapsing small pages.
+             */
+            thp_collapse_alloc?: number;
+        } & {
+            [key: string]: number;
+        };
         /** @description An IP address with its prefix length. */
         ContainerNetworkAddress: {
             /** @description The address. */
             Addr: string;
             /** @description Prefix length. */
             PrefixLen: number;
+        };
+        /** @description Traffic counters of one network interface of the container, since the interface was created. */
+        ContainerNetworkStats: {
+            /**
+             * Format: uint64
+             * @description Bytes received.
+             */
+            rx_bytes: number;
+            /**
+             * Format: uint64
+             * @description Packets received.
+             */
+            rx_packets: number;
+            /**
+             * Format: uint64
+             * @description Receive errors.
+             */
+            rx_errors: number;
+            /**
+             * Format: uint64
+             * @description Incoming packets dropped.
+             */
+            rx_dropped: number;
+            /**
+             * Format: uint64
+             * @description Bytes sent.
+             */
+            tx_bytes: number;
+            /**
+             * Format: uint64
+             * @description Packets sent.
+             */
+            tx_packets: number;
+            /**
+             * Format: uint64
+             * @description Send errors.
+             */
+            tx_errors: number;
+            /**
+             * Format: uint64
+             * @description Outgoing packets dropped.
+             */
+            tx_dropped: number;
+            /** @description ID of the network endpoint the interface belongs to (Windows only). */
+            endpoint_id?: string;
+            /** @description ID of the interface's virtual network adapter instance (Windows only). */
+            instance_id?: string;
+        };
+        /**
+         * @description A file, directory or link inside a container, as the archive operations describe it in the
+         *     `X-Docker-Container-Path-Stat` header (base64 of this object as JSON).
+         */
+        ContainerPathStat: {
+            /** @description Last element of the path (`busybox` for `/bin/busybox`). */
+            name: string;
+            /**
+             * Format: int64
+             * @description Size in bytes (for a link, the length of its target; for a directory, what the filesystem reports).
+             */
+            size: number;
+            /**
+             * Format: uint32
+             * @description Permission bits and file type, encoded as Go's `os.FileMode`: the low 9 bits are the
+             *     `rwxrwxrwx` permissions; type and special bits sit high: directory `1<<31`, symbolic
+             *     link `1<<27`, device `1<<26`, named pipe `1<<25`, socket `1<<24`, setuid `1<<23`,
+             *     setgid `1<<22`, character device `1<<21`, sticky `1<<20`. A plain file has none of
+             *     them (`0o755` = `493`).
+             */
+            mode: number;
+            /**
+             * Format: date-time
+             * @description Last modification time, RFC 3339 (with nanoseconds when the filesystem has them).
+             */
+            mtime: string;
+            /**
+             * @description For a symbolic link, the path it points to, resolved inside the container (`/bin/busybox`
+             *     for `/bin/sh -> busybox`); empty for anything else.
+             */
+            linkTarget: string;
+        };
+        /** @description Process (task) counts of the container's cgroup (Linux only); empty when the container is not running. */
+        ContainerPidsStats: {
+            /**
+             * Format: uint64
+             * @description Processes and threads currently in the container.
+             */
+            current?: number;
+            /**
+             * Format: uint64
+             * @description Most processes and threads allowed; left out when there is no limit.
+             */
+            limit?: number;
         };
         /** @description Filters for a container prune; a stopped container is removed only if it matches every key given. */
         ContainerPruneFilters: {
@@ -1379,6 +3055,78 @@ export interface components {
             /** @description Time the last run ended (RFC 3339); `0001-01-01T00:00:00Z` when it has not ended. */
             FinishedAt: string;
             Health?: components["schemas"]["Health"];
+        };
+        /**
+         * @description One sample of a container's resource usage. The counters come from the container's cgroups
+         *     (v1 or v2, which report different things) or, on Windows, from the host compute service.
+         *     Counters that the setup does not provide are left out, and a container that is not running
+         *     gives zero times, empty objects and `null` block I/O lists.
+         */
+        ContainerStatsResponse: {
+            /** @description Full container ID. Left out by some engines in one-shot samples. */
+            id?: string;
+            /** @description The container's name with a leading `/`. Left out by some engines in one-shot samples. */
+            name?: string;
+            /**
+             * Format: date-time
+             * @description When this sample was taken, RFC 3339 with nanoseconds. `0001-01-01T00:00:00Z` when the
+             *     container is not running.
+             */
+            read: string;
+            /**
+             * Format: date-time
+             * @description When the previous sample (`precpu_stats`) was taken; `0001-01-01T00:00:00Z` when there is
+             *     none (first streamed sample, one-shot, container not running).
+             */
+            preread: string;
+            /** @description CPU counters of this sample. */
+            cpu_stats: components["schemas"]["ContainerCPUStats"];
+            /**
+             * @description CPU counters of the previous sample, to compute usage over the interval: CPU % =
+             *     (Δ`cpu_usage.total_usage` / Δ`system_cpu_usage`) × `online_cpus` × 100. All zero when
+             *     there is no previous sample.
+             */
+            precpu_stats: components["schemas"]["ContainerCPUStats"];
+            memory_stats: components["schemas"]["ContainerMemoryStats"];
+            pids_stats: components["schemas"]["ContainerPidsStats"];
+            blkio_stats: components["schemas"]["ContainerBlkioStats"];
+            /**
+             * Format: uint32
+             * @description Number of processes (Windows only; always `0` on Linux).
+             */
+            num_procs: number;
+            storage_stats: components["schemas"]["ContainerStorageStats"];
+            /**
+             * @description Traffic counters per network interface inside the container, keyed by interface name
+             *     (`eth0`, ...), not by network name. Left out when the container has no interface of its
+             *     own (network mode `none`, `host`, `container:...`) or is not running.
+             */
+            networks?: {
+                [key: string]: components["schemas"]["ContainerNetworkStats"];
+            };
+        };
+        /** @description Disk activity of the container's storage (Windows only); an empty object on Linux. */
+        ContainerStorageStats: {
+            /**
+             * Format: uint64
+             * @description Read operations.
+             */
+            read_count_normalized?: number;
+            /**
+             * Format: uint64
+             * @description Bytes read.
+             */
+            read_size_bytes?: number;
+            /**
+             * Format: uint64
+             * @description Write operations.
+             */
+            write_count_normalized?: number;
+            /**
+             * Format: uint64
+             * @description Bytes written.
+             */
+            write_size_bytes?: number;
         };
         /** @description One container as the list operation reports it, a shorter form of the inspect answer. */
         ContainerSummary: {
@@ -1665,6 +3413,24 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /**
+         * @description What the registry holds for a reference: the descriptor of the manifest (or index) the
+         *     reference resolves to, and the platforms the image is available for. The engine asks the
+         *     registry each time; nothing is pulled.
+         */
+        DistributionInspect: {
+            /**
+             * @description The manifest or index the reference resolves to: media type, digest and size in bytes.
+             *     Its digest is what `name@sha256:...` pins.
+             */
+            Descriptor: components["schemas"]["OCIDescriptor"];
+            /**
+             * @description Platforms the image is available for: one per entry of a multi-platform index, or the
+             *     single platform read from the image config. `null` when the engine could not tell (for
+             *     instance a config without OS and architecture).
+             */
+            Platforms: components["schemas"]["OCIPlatform"][] | null;
+        };
         /** @description A storage driver and the driver-specific details it reports for a filesystem. */
         DriverData: {
             /** @description Driver name (`overlay2`, `overlayfs`, `btrfs`, ...). */
@@ -1735,10 +3501,272 @@ export interface components {
              */
             DNSNames?: string[] | null;
         };
+        /** @description Why a streamed operation failed. */
+        ErrorDetail: {
+            /** @description A numeric error code; engines rarely set it (left out when zero). */
+            code?: number;
+            /** @description The error message. */
+            message?: string;
+        };
         /** @description What the engine sends with any 4xx or 5xx status. */
         ErrorResponse: {
             /** @description A human-readable account of what went wrong. */
             message: string;
+        };
+        /** @description The object an event is about. */
+        EventActor: {
+            /**
+             * @description The object's ID (a container, image, network, volume or plugin ID, a swarm object ID, or
+             *     the daemon's ID); for volumes and some image events it is the name.
+             */
+            ID: string;
+            /**
+             * @description Extra facts that depend on the type: usually `name`; for containers also `image`, their
+             *     labels and, on `die`, `exitCode`; for networks `type`, and `container` on connect and
+             *     disconnect; for volumes `driver`. The `label` filter matches these entries.
+             */
+            Attributes: {
+                [key: string]: string;
+            } | null;
+        };
+        /**
+         * @description One thing that happened on the engine: which kind of object (`Type`), what happened to it
+         *     (`Action`), which object it was (`Actor`) and when. Records arrive in the order the engine
+         *     produced them.
+         */
+        EventMessage: {
+            /**
+             * @description The kind of object the event is about.
+             * @example builder
+             * @example config
+             * @example container
+             * @example daemon
+             * @example image
+             * @example network
+             * @example node
+             * @example plugin
+             * @example secret
+             * @example service
+             * @example volume
+             */
+            Type: "builder" | "config" | "container" | "daemon" | "image" | "network" | "node" | "plugin" | "secret" | "service" | "volume" | (string & {});
+            /**
+             * @description What happened. Each type has its own set: containers report `create`, `start`, `die`,
+             *     `destroy`, `kill`, `oom`, `pause`, `exec_start: <command>`, `health_status: healthy` and
+             *     many more; images `pull`, `push`, `tag`, `untag`, `delete`, `load`, `save`, `import` and,
+             *     from API 1.46, `create`; networks `create`, `connect`, `disconnect`, `destroy`; volumes
+             *     `create`, `mount`, `unmount`, `destroy`; plugins `pull`, `create`, `enable`, `disable`,
+             *     `remove`; swarm objects `create`, `update`, `remove`; the daemon `reload`;
+             *     the builder `prune`. Actions for exec and health events carry extra text after a colon.
+             * @example create
+             * @example start
+             * @example restart
+             * @example stop
+             * @example checkpoint
+             * @example pause
+             * @example unpause
+             * @example attach
+             * @example detach
+             * @example resize
+             * @example update
+             * @example rename
+             * @example kill
+             * @example die
+             * @example oom
+             * @example destroy
+             * @example remove
+             * @example commit
+             * @example top
+             * @example copy
+             * @example archive-path
+             * @example extract-to-dir
+             * @example export
+             * @example import
+             * @example save
+             * @example load
+             * @example tag
+             * @example untag
+             * @example push
+             * @example pull
+             * @example prune
+             * @example delete
+             * @example enable
+             * @example disable
+             * @example connect
+             * @example disconnect
+             * @example reload
+             * @example mount
+             * @example unmount
+             * @example exec_create
+             * @example exec_start
+             * @example exec_die
+             * @example exec_detach
+             * @example health_status: running
+             * @example health_status: healthy
+             * @example health_status: unhealthy
+             */
+            Action: "create" | "start" | "restart" | "stop" | "checkpoint" | "pause" | "unpause" | "attach" | "detach" | "resize" | "update" | "rename" | "kill" | "die" | "oom" | "destroy" | "remove" | "commit" | "top" | "copy" | "archive-path" | "extract-to-dir" | "export" | "import" | "save" | "load" | "tag" | "untag" | "push" | "pull" | "prune" | "delete" | "enable" | "disable" | "connect" | "disconnect" | "reload" | "mount" | "unmount" | "exec_create" | "exec_start" | "exec_die" | "exec_detach" | "health_status: running" | "health_status: healthy" | "health_status: unhealthy" | (string & {});
+            Actor: components["schemas"]["EventActor"];
+            /**
+             * @description `local` for events of this engine, `swarm` for events of the swarm cluster.
+             * @enum {string}
+             */
+            scope?: "local" | "swarm";
+            /**
+             * Format: int64
+             * @description When the event happened, in seconds since the Unix epoch.
+             */
+            time?: number;
+            /**
+             * Format: int64
+             * @description The same moment in nanoseconds since the Unix epoch; use it to order events finely.
+             */
+            timeNano?: number;
+            /**
+             * @deprecated
+             * @description Old copy of `Action`, sent for container and image events only. Read `Action` instead.
+             *
+             *     Deprecated since API 1.41. Removed in API 1.52.
+             */
+            status?: string;
+            /**
+             * @deprecated
+             * @description Old copy of `Actor.ID`, sent for container and image events only. Read `Actor.ID` instead.
+             *
+             *     Deprecated since API 1.41. Removed in API 1.52.
+             */
+            id?: string;
+            /**
+             * @deprecated
+             * @description Old copy of the container's image (`Actor.Attributes.image`), sent for container events
+             *     only, and left out when empty.
+             *
+             *     Deprecated since API 1.41. Removed in API 1.52.
+             */
+            from?: string;
+        };
+        /**
+         * @description The process to run in the container and how its standard streams are wired. Only `Cmd` is
+         *     needed; the engine answers 400 without it.
+         */
+        ExecCreateRequest: {
+            /**
+             * @description The command and its arguments, e.g. `["sh", "-c", "exit 5"]`. Run directly, not through a
+             *     shell, and looked up in the container's `PATH`.
+             */
+            Cmd: string[];
+            /**
+             * @description Connect the process's stdin to the stream of `POST /exec/{id}/start`. Default `false`.
+             * @default false
+             */
+            AttachStdin?: boolean;
+            /**
+             * @description Send the process's stdout over the start stream. Default `false`.
+             * @default false
+             */
+            AttachStdout?: boolean;
+            /**
+             * @description Send the process's stderr over the start stream. Default `false`.
+             * @default false
+             */
+            AttachStderr?: boolean;
+            /**
+             * @description Initial terminal size as `[height, width]` in characters, applied when the exec starts
+             *     with `Tty`, so the first output is laid out correctly without a resize call.
+             *
+             *     Added in API 1.42.
+             */
+            ConsoleSize?: number[] | null;
+            /**
+             * @description Key sequence that detaches from an attached stdin without stopping the process,
+             *     overriding the container's (default `ctrl-p,ctrl-q`): a comma-separated list of letters or
+             *     `ctrl-<key>` (`<key>` one of `a-z`, `@`, `^`, `[`, `,` or `_`). An invalid sequence is
+             *     answered with 500.
+             */
+            DetachKeys?: string;
+            /**
+             * @description Give the process a pseudo-terminal. Its output then arrives raw (stdout and stderr mixed)
+             *     instead of multiplexed. Default `false`.
+             * @default false
+             */
+            Tty?: boolean;
+            /** @description Extra environment variables as `NAME=value`, added to (or replacing) the container's. */
+            Env?: string[];
+            /**
+             * @description Run the process with all capabilities and no confinement (like a privileged container). Default `false`.
+             * @default false
+             */
+            Privileged?: boolean;
+            /**
+             * @description Run as this user instead of the container's: `user`, `user:group`, `uid` or `uid:gid`,
+             *     names looked up inside the container.
+             */
+            User?: string;
+            /** @description Working directory of the process inside the container; default the container's. */
+            WorkingDir?: string;
+        };
+        /** @description The state of an exec instance and the process it runs (or ran). */
+        ExecInspectResponse: {
+            /** @description ID of the exec instance. */
+            ID: string;
+            /** @description Whether the process is running now. `false` before start and after exit. */
+            Running: boolean;
+            /** @description The process's exit status; `null` until it has exited. */
+            ExitCode: number | null;
+            ProcessConfig: components["schemas"]["ExecProcessConfig"];
+            /** @description Whether stdin is attached (`AttachStdin` at creation). */
+            OpenStdin: boolean;
+            /** @description Whether stderr is attached (`AttachStderr` at creation). */
+            OpenStderr: boolean;
+            /** @description Whether stdout is attached (`AttachStdout` at creation). */
+            OpenStdout: boolean;
+            /** @description Internal bookkeeping flag of the engine; `false` in practice. */
+            CanRemove: boolean;
+            /** @description ID of the container the process runs in. */
+            ContainerID: string;
+            /**
+             * Format: byte
+             * @description The detach key sequence given at creation, as the base64 of its key codes (for example
+             *     `EBE=` for `ctrl-p,ctrl-q`); empty when none was given.
+             */
+            DetachKeys: string;
+            /** @description Host process ID of the process; `0` before it started. */
+            Pid: number;
+        };
+        /** @description The process an exec instance runs. */
+        ExecProcessConfig: {
+            /** @description Whether the process has a pseudo-terminal. */
+            tty: boolean;
+            /** @description The program run (the first element of `Cmd`). */
+            entrypoint: string;
+            /** @description The remaining elements of `Cmd`. */
+            arguments: string[] | null;
+            /** @description Whether the process runs privileged. Sent by Linux engines only. */
+            privileged?: boolean;
+            /** @description The user the process runs as; absent when it runs as the container's user. */
+            user?: string;
+        };
+        /** @description How to start the exec instance. */
+        ExecStartRequest: {
+            /**
+             * @description `true`: start the process and answer 200 at once with an empty body; its output is
+             *     discarded. `false` (default): take over the connection and stream the process's I/O
+             *     until it ends.
+             * @default false
+             */
+            Detach?: boolean;
+            /**
+             * @description Must match the `Tty` the exec was created with: it only decides whether the stream is
+             *     raw (`true`) or multiplexed (`false`). Default `false`.
+             * @default false
+             */
+            Tty?: boolean;
+            /**
+             * @description Initial terminal size as `[height, width]` in characters, overriding the one given at creation.
+             *
+             *     Added in API 1.42.
+             */
+            ConsoleSize?: number[] | null;
         };
         /** @description A path that differs between the container's filesystem and its image. */
         FilesystemChange: {
@@ -2046,6 +4074,68 @@ export interface components {
              * @description Maximum I/O bytes per second on the system drive (Windows only).
              */
             IOMaximumBandwidth?: number;
+        };
+        /** @description IP address management of a network, as requested at creation and as reported. */
+        IPAM: {
+            /**
+             * @description The IPAM driver. Default `default` (the engine's built-in allocator).
+             * @default default
+             */
+            Driver?: string;
+            /**
+             * @description Address pools, at most one per address family for most drivers. In a create request,
+             *     leave it out to let the engine pick a free subnet from its default pools; in answers it
+             *     shows the subnets in use. Answers may carry `null` or `[]` when there is none (`host`,
+             *     `none`).
+             */
+            Config?: components["schemas"]["IPAMConfig"][] | null;
+            /** @description Options for the IPAM driver; `null` when none were given. */
+            Options?: {
+                [key: string]: string;
+            } | null;
+        };
+        /** @description One address pool of a network. */
+        IPAMConfig: {
+            /** @description The subnet in CIDR form, e.g. `172.20.0.0/16` or `2001:db8:1::/64`. */
+            Subnet?: string;
+            /**
+             * @description A CIDR range inside `Subnet` from which containers get their addresses dynamically; the
+             *     rest of the subnet stays free for fixed addresses. Default: the whole subnet.
+             */
+            IPRange?: string;
+            /** @description The gateway address in the subnet. Default: the subnet's first usable address. */
+            Gateway?: string;
+            /**
+             * @description Addresses the allocator must never hand out, keyed by a name of your choice (for example
+             *     hosts already present on a macvlan parent network).
+             */
+            AuxiliaryAddresses?: {
+                [key: string]: string;
+            };
+        };
+        /** @description The identifier of an object the request created. */
+        IdResponse: {
+            /** @description The new object's identifier. */
+            Id: string;
+        };
+        /** @description One destination for a BuildKit build's result. */
+        ImageBuildOutput: {
+            /** @description Exporter to use; engines accept `moby` (the engine's own image store). */
+            Type?: string;
+            /**
+             * @description Exporter settings, such as `name`, `compression` (`gzip`, `zstd`, ...) or
+             *     `force-compression`.
+             */
+            Attrs?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @description Credentials a build may use, by registry: each key is a registry host name (or
+         *     `https://index.docker.io/v1/` for Docker Hub), each value that registry's auth object.
+         */
+        ImageBuildRegistryConfig: {
+            [key: string]: components["schemas"]["AuthConfig"];
         };
         /**
          * @description The run configuration stored in the image: defaults a container created from it starts with.
@@ -2642,6 +4732,249 @@ export interface components {
              */
             Size: number;
         };
+        /** @description Names the config-only network whose settings a network uses. */
+        NetworkConfigReference: {
+            /** @description Name (not ID) of an existing config-only network. */
+            Network?: string;
+        };
+        /** @description Which container to connect, and how its endpoint on the network should look. */
+        NetworkConnectRequest: {
+            /** @description The container, by ID, unique ID prefix or name. */
+            Container: string;
+            /**
+             * @description Settings for the new endpoint: fixed addresses (`IPAMConfig`), DNS aliases, links, driver
+             *     options, a MAC address (API 1.44+) or a gateway priority (API 1.48+). Fields that only
+             *     describe a running endpoint (`NetworkID`, `IPAddress`, ...) are ignored.
+             */
+            EndpointConfig?: components["schemas"]["EndpointSettings"];
+        };
+        /**
+         * @description What network to create. Only `Name` is needed: the engine then makes a `bridge` network with
+         *     a free subnet from its default address pools.
+         */
+        NetworkCreateRequest: {
+            /** @description Name of the new network. The engine answers 400 (500 before Docker 23) when it is empty. */
+            Name: string;
+            /**
+             * @description Network driver to use (`bridge`, `overlay`, `macvlan`, `ipvlan` or a plugin). Default `bridge`.
+             * @default bridge
+             */
+            Driver?: string;
+            /**
+             * @description Ask for a scope (`local`, `swarm` or `global`) when the driver supports more than one.
+             *     Default: the driver's own scope.
+             */
+            Scope?: string;
+            /**
+             * @description Cut the network off from the outside world (no default route, no port publishing through it).
+             * @default false
+             */
+            Internal?: boolean;
+            /**
+             * @description For a swarm network, let standalone containers join it too, not only service tasks.
+             * @default false
+             */
+            Attachable?: boolean;
+            /**
+             * @description Make this the swarm's routing-mesh (ingress) network. There can be only one.
+             * @default false
+             */
+            Ingress?: boolean;
+            /**
+             * @description Create a config-only network: it holds settings (IPAM, options) for other networks to take
+             *     with `ConfigFrom`, and cannot be joined by containers.
+             * @default false
+             */
+            ConfigOnly?: boolean;
+            /** @description Take the configuration from this config-only network instead of giving IPAM and options here. */
+            ConfigFrom?: components["schemas"]["NetworkConfigReference"];
+            /** @description Address management settings; leave out for the engine's defaults. */
+            IPAM?: components["schemas"]["IPAM"];
+            /**
+             * @description Give containers IPv4 addresses. Default `true`; `false` makes an IPv6-only network (then
+             *     `EnableIPv6` is needed). At API 1.47 only engines with experimental features honour
+             *     `false`; engines from Docker 28 ignore the field when called below API 1.48.
+             *
+             *     Added in API 1.47.
+             */
+            EnableIPv4?: boolean;
+            /** @description Give containers IPv6 addresses as well. Default `false` unless the engine is configured otherwise. */
+            EnableIPv6?: boolean;
+            /**
+             * @description Driver options, e.g. `com.docker.network.bridge.name` or `com.docker.network.driver.mtu`
+             *     for `bridge`, `parent` for `macvlan`.
+             */
+            Options?: {
+                [key: string]: string;
+            };
+            /** @description Labels to attach to the network. */
+            Labels?: {
+                [key: string]: string;
+            };
+        };
+        /** @description The new network's ID and what the engine had to say about the request. */
+        NetworkCreateResponse: {
+            /** @description ID of the new network. */
+            Id: string;
+            /** @description A remark about the request (for example a duplicate name on old engines); empty when none. */
+            Warning: string;
+        };
+        /** @description Which container to take off the network. */
+        NetworkDisconnectRequest: {
+            /** @description The container, by ID, unique ID prefix or name. */
+            Container: string;
+            /**
+             * @description Remove the endpoint even when the container is gone or the engine cannot reach the
+             *     network's driver, cleaning up stale state. Default `false`.
+             * @default false
+             */
+            Force?: boolean;
+        };
+        /** @description A container's endpoint on the network, as network inspect lists it. */
+        NetworkEndpoint: {
+            /** @description The container's name (without a leading `/`). */
+            Name: string;
+            /** @description ID of the endpoint. */
+            EndpointID: string;
+            /** @description MAC address of the endpoint's interface; empty for drivers without one. */
+            MacAddress: string;
+            /** @description IPv4 address with its prefix length, e.g. `172.19.0.2/16`; empty when none. */
+            IPv4Address: string;
+            /** @description IPv6 address with its prefix length; empty when none. */
+            IPv6Address: string;
+        };
+        /**
+         * @description Everything the engine knows about one network, including the containers attached to it on
+         *     this engine and, in verbose mode, the swarm services using it.
+         */
+        NetworkInspect: {
+            /** @description The network's name. Not necessarily unique on engines before Docker 25 (see `CheckDuplicate`). */
+            Name: string;
+            /** @description The network's ID, 64 hex characters, unique on this engine (or in the swarm for swarm networks). */
+            Id: string;
+            /**
+             * Format: date-time
+             * @description When the network was created, RFC 3339 with nanoseconds. The built-in `host` and `none`
+             *     networks may show the zero time `0001-01-01T00:00:00Z` or the engine's first start.
+             */
+            Created: string;
+            /**
+             * @description Where the network exists: `local` (this engine only), `swarm` (managed by the swarm,
+             *     spanning its nodes) or `global` (a driver-level network every engine sees).
+             * @example local
+             * @example global
+             * @example swarm
+             */
+            Scope: "local" | "global" | "swarm" | (string & {});
+            /** @description The network driver, such as `bridge`, `overlay`, `macvlan`, `ipvlan`, `host` or `null` (for `none`), or a plugin's name. */
+            Driver: string;
+            /**
+             * @description Whether containers get IPv4 addresses on this network. `true` unless the network was created IPv6-only.
+             *
+             *     Added in API 1.47.
+             */
+            EnableIPv4: boolean;
+            /** @description Whether containers get IPv6 addresses on this network. */
+            EnableIPv6: boolean;
+            /** @description The address management in use for this network, with the subnets it hands addresses out of. */
+            IPAM: components["schemas"]["IPAM"];
+            /** @description Whether the network is cut off from the outside (no route out, no published ports reachable through it). */
+            Internal: boolean;
+            /** @description For swarm networks, whether standalone containers may join (not only service tasks). */
+            Attachable: boolean;
+            /** @description Whether this is the swarm's ingress network that carries the routing mesh for published service ports. */
+            Ingress: boolean;
+            /** @description The config-only network this network took its configuration from; `Network` is empty when none. */
+            ConfigFrom: components["schemas"]["NetworkConfigReference"];
+            /**
+             * @description Whether this is a config-only network: a named set of settings other networks can be
+             *     created from (`ConfigFrom`), never joined by containers itself.
+             */
+            ConfigOnly: boolean;
+            /**
+             * @description The endpoints on this network on this engine, keyed by container ID. Endpoints without
+             *     a container get other keys: `ingress-sbox` (the routing mesh), `lb-<network>` (a swarm
+             *     load balancer) or `ep-<endpoint ID>`. An empty object when nothing is attached; `null`
+             *     for swarm networks this node has no part in.
+             */
+            Containers: {
+                [key: string]: components["schemas"]["NetworkEndpoint"];
+            } | null;
+            /** @description Driver options the network was created with (for `bridge`, keys like `com.docker.network.bridge.name`). */
+            Options: {
+                [key: string]: string;
+            } | null;
+            /** @description Labels set when the network was created. */
+            Labels: {
+                [key: string]: string;
+            } | null;
+            /** @description For overlay networks, the swarm nodes taking part in it. Absent for other drivers. */
+            Peers?: components["schemas"]["NetworkPeer"][];
+            /**
+             * @description Swarm services using the network, keyed by service name. Sent only with `verbose=true`
+             *     for swarm-scope networks; absent otherwise.
+             */
+            Services?: {
+                [key: string]: components["schemas"]["NetworkServiceInfo"];
+            };
+        };
+        /** @description Filters for the network list; a network must match every key given (values of one key are alternatives). */
+        NetworkListFilters: {
+            /**
+             * @description Meant as `true` (or `1`): only networks nothing uses; `false` (or `0`): only used ones. The
+             *     engines judge use by the list items' `Containers`, which list answers leave empty, so in
+             *     practice `true` selects every user-defined network (used or not) and `false` only the
+             *     predefined ones (`bridge`, `host`, `none`).
+             */
+            dangling?: components["schemas"]["FilterValues"];
+            /** @description Uses this driver (exact name). */
+            driver?: components["schemas"]["FilterValues"];
+            /** @description ID contains this text (matched as an unanchored regular expression). */
+            id?: components["schemas"]["FilterValues"];
+            /** @description Carries a label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Name contains this text (matched as an unanchored regular expression). */
+            name?: components["schemas"]["FilterValues"];
+            /** @description Has this scope, `local`, `swarm` or `global`. */
+            scope?: components["schemas"]["FilterValues"];
+            /** @description `builtin` for the predefined networks (`bridge`, `host`, `none`), `custom` for user-defined ones. */
+            type?: components["schemas"]["FilterValues"];
+        };
+        /** @description A swarm node that takes part in an overlay network. */
+        NetworkPeer: {
+            /** @description The node's name in the network's gossip cluster (its short node ID). */
+            Name: string;
+            /** @description The node's address on the underlay network. */
+            IP: string;
+        };
+        /** @description Filters for a network prune; an unused network is removed only if it matches every key given. */
+        NetworkPruneFilters: {
+            /**
+             * @description Only networks created before this point in time: a Unix timestamp, a date-time, or a Go
+             *     duration (`24h`) counted back from the engine's clock.
+             */
+            until?: components["schemas"]["FilterValues"];
+            /** @description Only networks carrying a label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Only networks not carrying a label, given as `key` or `key=value`. */
+            "label!"?: components["schemas"]["FilterValues"];
+        };
+        /** @description What a network prune removed. */
+        NetworkPruneResponse: {
+            /** @description Names of the removed networks; `null` when nothing was removed. */
+            NetworksDeleted: string[] | null;
+        };
+        /** @description How one swarm service uses a network, with the tasks that back it on this network. */
+        NetworkServiceInfo: {
+            /** @description The service's virtual IP on this network; empty for DNS round-robin services. */
+            VIP: string;
+            /** @description Published ports of the service, one text entry per port as the load balancer records it. */
+            Ports: string[] | null;
+            /** @description Index of the service's load balancer on this node. */
+            LocalLBIndex: number;
+            /** @description The service's tasks with an endpoint on this network. */
+            Tasks: components["schemas"]["NetworkTaskInfo"][] | null;
+        };
         /** @description Networking state of a container. */
         NetworkSettings: {
             /**
@@ -2755,6 +5088,88 @@ export interface components {
                 [key: string]: components["schemas"]["ContainerEndpoint"];
             } | null;
         };
+        /**
+         * @description A network as the list call shows it: identity, driver, addressing and options. Unlike
+         *     inspect, it never reports which containers are attached.
+         */
+        NetworkSummary: {
+            /** @description The network's name. Not necessarily unique on engines before Docker 25 (see `CheckDuplicate`). */
+            Name: string;
+            /** @description The network's ID, 64 hex characters, unique on this engine (or in the swarm for swarm networks). */
+            Id: string;
+            /**
+             * Format: date-time
+             * @description When the network was created, RFC 3339 with nanoseconds. The built-in `host` and `none`
+             *     networks may show the zero time `0001-01-01T00:00:00Z` or the engine's first start.
+             */
+            Created: string;
+            /**
+             * @description Where the network exists: `local` (this engine only), `swarm` (managed by the swarm,
+             *     spanning its nodes) or `global` (a driver-level network every engine sees).
+             * @example local
+             * @example global
+             * @example swarm
+             */
+            Scope: "local" | "global" | "swarm" | (string & {});
+            /** @description The network driver, such as `bridge`, `overlay`, `macvlan`, `ipvlan`, `host` or `null` (for `none`), or a plugin's name. */
+            Driver: string;
+            /**
+             * @description Whether containers get IPv4 addresses on this network. `true` unless the network was created IPv6-only.
+             *
+             *     Added in API 1.47.
+             */
+            EnableIPv4: boolean;
+            /** @description Whether containers get IPv6 addresses on this network. */
+            EnableIPv6: boolean;
+            /** @description The address management in use for this network, with the subnets it hands addresses out of. */
+            IPAM: components["schemas"]["IPAM"];
+            /** @description Whether the network is cut off from the outside (no route out, no published ports reachable through it). */
+            Internal: boolean;
+            /** @description For swarm networks, whether standalone containers may join (not only service tasks). */
+            Attachable: boolean;
+            /** @description Whether this is the swarm's ingress network that carries the routing mesh for published service ports. */
+            Ingress: boolean;
+            /** @description The config-only network this network took its configuration from; `Network` is empty when none. */
+            ConfigFrom: components["schemas"]["NetworkConfigReference"];
+            /**
+             * @description Whether this is a config-only network: a named set of settings other networks can be
+             *     created from (`ConfigFrom`), never joined by containers itself.
+             */
+            ConfigOnly: boolean;
+            /**
+             * @description Always empty in list answers (`{}`, or `null` for swarm networks); inspect the network to
+             *     see attached containers. Engines from Docker 29 leave it out of list answers at every API
+             *     version.
+             *
+             *     Removed in API 1.52.
+             */
+            Containers?: {
+                [key: string]: components["schemas"]["NetworkEndpoint"];
+            } | null;
+            /** @description Driver options the network was created with (for `bridge`, keys like `com.docker.network.bridge.name`). */
+            Options: {
+                [key: string]: string;
+            } | null;
+            /** @description Labels set when the network was created. */
+            Labels: {
+                [key: string]: string;
+            } | null;
+            /** @description For overlay networks, the swarm nodes taking part in it. Absent for other drivers. */
+            Peers?: components["schemas"]["NetworkPeer"][];
+        };
+        /** @description One task of a swarm service as seen on a network. */
+        NetworkTaskInfo: {
+            /** @description The task's container name. */
+            Name: string;
+            /** @description ID of the task's endpoint on the network. */
+            EndpointID: string;
+            /** @description The task's address on the network. */
+            EndpointIP: string;
+            /** @description Extra driver-specific facts about the task's endpoint (such as the host it runs on). */
+            Info: {
+                [key: string]: string;
+            } | null;
+        };
         /** @description Networks to connect the container to when it is created. */
         NetworkingConfig: {
             /**
@@ -2802,6 +5217,226 @@ export interface components {
             variant?: string;
         };
         /**
+         * @description An installed plugin: its name and ID, whether it runs, the settings a user may change and
+         *     the configuration it was built with.
+         */
+        Plugin: {
+            /** @description The plugin's ID, 64 hexadecimal characters; also accepted wherever a name is. */
+            Id: string;
+            /**
+             * @description The local name, always with a tag (`vieux/sshfs:latest`); names given without a tag get
+             *     `:latest`.
+             */
+            Name: string;
+            /**
+             * @description `true` while the plugin's process runs and the engine uses it; `false` for a plugin that is
+             *     only installed.
+             */
+            Enabled: boolean;
+            Settings: components["schemas"]["PluginSettings"];
+            /**
+             * @description The full reference the plugin was pulled from or will be pushed to
+             *     (`docker.io/vieux/sshfs:latest`). Left out when empty.
+             */
+            PluginReference?: string;
+            Config: components["schemas"]["PluginConfig"];
+        };
+        /** @description The arguments appended to the entrypoint, and whether users may replace them. */
+        PluginArgs: {
+            /** @description A name for the argument list, shown to users. */
+            Name: string;
+            /** @description What the arguments mean. */
+            Description: string;
+            /** @description Contains `value` when users may replace the arguments with `args=...` on set. */
+            Settable: string[] | null;
+            /** @description The default arguments. */
+            Value: string[] | null;
+        };
+        /**
+         * @description The plugin's configuration as its author wrote it in `config.json` (the engine reads that
+         *     file's keys without regard to case, so `entrypoint` and `Entrypoint` are the same). Lists the
+         *     file leaves out come back as `null`.
+         */
+        PluginConfig: {
+            /**
+             * @description Release of the engine that built the plugin. Left out when unknown; engines from API 1.52
+             *     on no longer send it.
+             *
+             *     Removed in API 1.52.
+             */
+            DockerVersion?: string;
+            /** @description What the plugin is for, in a sentence. */
+            Description: string;
+            /** @description Where to read more about the plugin, usually a URL. */
+            Documentation: string;
+            Interface: components["schemas"]["PluginInterface"];
+            /** @description The command that starts the plugin's process, as an argument list. */
+            Entrypoint: string[] | null;
+            /** @description Working directory of that process inside the plugin's root file system. */
+            WorkDir: string;
+            User?: components["schemas"]["PluginUser"];
+            Network: components["schemas"]["PluginNetwork"];
+            Linux: components["schemas"]["PluginLinux"];
+            /**
+             * @description A path inside the plugin whose mounts are shared back with the host (volume plugins use it
+             *     to expose the volumes they mount). Empty when none.
+             */
+            PropagatedMount: string;
+            /** @description Whether the plugin shares the host's IPC namespace. */
+            IpcHost: boolean;
+            /** @description Whether the plugin shares the host's process namespace. */
+            PidHost: boolean;
+            /** @description Mounts the plugin needs, as declared by its author. */
+            Mounts: components["schemas"]["PluginMount"][] | null;
+            /** @description Environment variables the plugin declares, with their default values. */
+            Env: components["schemas"]["PluginEnv"][] | null;
+            Args: components["schemas"]["PluginArgs"];
+            rootfs?: components["schemas"]["PluginRootFS"];
+        };
+        /** @description A host device the plugin needs. A settable path is changed with `NAME.path=/dev/...` on set. */
+        PluginDevice: {
+            /** @description How set requests refer to this device. */
+            Name: string;
+            /** @description What the device is used for. */
+            Description: string;
+            /** @description Contains `path` when users may point it at another device. */
+            Settable: string[] | null;
+            /** @description Path of the device on the host; `null` until set when the author left it open. */
+            Path: string | null;
+        };
+        /** @description An environment variable the plugin declares. */
+        PluginEnv: {
+            /** @description The variable's name. */
+            Name: string;
+            /** @description What the variable controls. */
+            Description: string;
+            /** @description Contains `value` when users may change it with `NAME=value` on set. */
+            Settable: string[] | null;
+            /** @description The default value; `null` when the author gave none. */
+            Value: string | null;
+        };
+        /** @description How the engine talks to the plugin. */
+        PluginInterface: {
+            /**
+             * @description What the plugin implements, each written `prefix.capability/version`, for example
+             *     `docker.volumedriver/1.0`, `docker.networkdriver/1.0`, `docker.ipamdriver/1.0`,
+             *     `docker.authz/1.0`, `docker.logdriver/1.0` or `docker.metricscollector/1.0`.
+             */
+            Types: string[] | null;
+            /**
+             * @description Name of the unix socket the plugin listens on, inside its `/run/docker/plugins` folder
+             *     (for example `sshfs.sock`). The engine connects to it once the process has started.
+             */
+            Socket: string;
+            /**
+             * @description The protocol spoken on the socket: empty (the default) or `moby.plugins.http/v1` for
+             *     JSON over HTTP. Left out when empty.
+             * @example
+             * @example moby.plugins.http/v1
+             */
+            ProtocolScheme?: "" | "moby.plugins.http/v1" | (string & {});
+        };
+        /** @description Linux-specific permissions the plugin asks for. */
+        PluginLinux: {
+            /** @description Extra Linux capabilities the process gets, such as `CAP_SYS_ADMIN`. */
+            Capabilities: string[] | null;
+            /** @description Whether the process may use every device of the host. */
+            AllowAllDevices: boolean;
+            /** @description Particular host devices the plugin needs. */
+            Devices: components["schemas"]["PluginDevice"][] | null;
+        };
+        /** @description Filters of the plugin list, sent as JSON. Any other key is answered with 400. */
+        PluginListFilters: {
+            /**
+             * @description Keep plugins implementing this capability, matched against the middle part of each of
+             *     their interface types (`volumedriver`, `networkdriver`, `ipamdriver`, `authz`, `logdriver`,
+             *     `metricscollector`).
+             */
+            capability?: components["schemas"]["FilterValues"];
+            /** @description `true` for enabled plugins only, `false` for disabled ones only. Any other value gives 400. */
+            enabled?: components["schemas"]["FilterValues"];
+        };
+        /**
+         * @description A mount the plugin declares. Which parts a user may change is listed in `Settable`
+         *     (`source`, `destination`, `type`, `options`); a settable source is changed with
+         *     `NAME.source=/path` on set.
+         */
+        PluginMount: {
+            /** @description How set requests refer to this mount. */
+            Name: string;
+            /** @description What the mount is for. */
+            Description: string;
+            /** @description Which of the mount's fields users may change. */
+            Settable: string[] | null;
+            /** @description Host path (or other source) mounted; `null` until set when the author left it open. */
+            Source: string | null;
+            /** @description Where the mount appears inside the plugin. */
+            Destination: string;
+            /** @description Mount type, usually `bind`. */
+            Type: string;
+            /** @description Mount options, such as `rbind` or `ro`. */
+            Options: string[] | null;
+        };
+        /** @description The network the plugin's process is placed in. */
+        PluginNetwork: {
+            /**
+             * @description `host` to share the host's network; any other value (such as `none` or empty) gives the
+             *     plugin a network namespace of its own, with no interfaces but loopback.
+             */
+            Type: string;
+        };
+        /**
+         * @description One kind of access a plugin needs on the host, as the engine derives it from the plugin's
+         *     configuration: `network` (the network type, unless it is empty, `null` or `bridge`), `mount`
+         *     (host paths), `device` (host devices), `allow-all-devices`, `capabilities`,
+         *     `host pid namespace` and `host ipc namespace`. Installing a plugin means sending these back to confirm them.
+         */
+        PluginPrivilege: {
+            /** @description The kind of access, such as `network`, `mount` or `capabilities`. */
+            Name: string;
+            /** @description A short explanation for the person confirming it, such as `permissions to access a network`. */
+            Description: string;
+            /** @description What exactly is asked for, such as `host`, `/data`, `true` or `CAP_SYS_ADMIN`. */
+            Value: string[] | null;
+        };
+        /** @description The layers the plugin's root file system is made of. */
+        PluginRootFS: {
+            /** @description Always `layers`. */
+            type?: string;
+            /** @description Digest of each uncompressed layer (`sha256:...`), bottom layer first. */
+            diff_ids?: string[] | null;
+        };
+        /**
+         * @description The values currently in force for what the plugin's author made settable. Change them with
+         *     `POST /plugins/{name}/set` while the plugin is disabled.
+         */
+        PluginSettings: {
+            /** @description The mounts the plugin gets, with their current sources. */
+            Mounts: components["schemas"]["PluginMount"][];
+            /** @description Environment of the plugin's process, as `NAME=value` strings. */
+            Env: string[];
+            /** @description Arguments appended to the plugin's entrypoint. */
+            Args: string[];
+            /** @description Host devices made available to the plugin, with their current paths. */
+            Devices: components["schemas"]["PluginDevice"][];
+        };
+        /**
+         * @description The user the plugin's process runs as. The engine sends `{}` (or, from Docker 29, nothing)
+         *     when the config does not name one, meaning root.
+         */
+        PluginUser: {
+            /**
+             * Format: uint32
+             * @description Numeric user ID. Left out when 0.
+             */
+            UID?: number;
+            /**
+             * Format: uint32
+             * @description Numeric group ID. Left out when 0.
+             */
+            GID?: number;
+        };
+        /**
          * @description The plugin names the engine can use, per kind: built-in drivers and plugins that are installed
          *     and enabled. Managed and legacy plugins are listed alike.
          */
@@ -2842,6 +5477,87 @@ export interface components {
              * @enum {string}
              */
             Type: "tcp" | "udp" | "sctp";
+        };
+        /**
+         * @description How far one item (usually a layer) has got. Amounts are bytes unless `units` says otherwise;
+         *     zero values are left out, so an empty object means no figures yet.
+         */
+        ProgressDetail: {
+            /**
+             * Format: int64
+             * @description Amount done so far.
+             */
+            current?: number;
+            /**
+             * Format: int64
+             * @description Amount to do in all; absent when the engine does not know it.
+             */
+            total?: number;
+            /**
+             * Format: int64
+             * @description When the work on this item began, in seconds since the Unix epoch (used to estimate time left).
+             */
+            start?: number;
+            /** @description Whether a display should hide the `current`/`total` figures and show only the bar. */
+            hidecounts?: boolean;
+            /** @description Unit of `current` and `total` when they count something other than bytes. */
+            units?: string;
+        };
+        /**
+         * @description One message of a progress stream. Every key is optional and left out when empty; which ones
+         *     appear depends on the operation: pulls and pushes send `status` with a layer `id` and
+         *     `progressDetail`, builds send `stream` (lines of build output) and `aux` (the built image's
+         *     ID, or BuildKit trace records), loads send `stream` lines such as `Loaded image: name:tag`.
+         *     A message carrying `errorDetail` means the operation failed; nothing follows it.
+         */
+        ProgressMessage: {
+            /**
+             * @description What is happening, as short text (`Pulling fs layer`, `Downloading`, `Pushed`, the
+             *     digest line at the end of a pull). An import ends with a status holding the new image ID.
+             */
+            status?: string;
+            /**
+             * @description What the message is about: a layer's short ID or a tag during pulls and pushes, or a
+             *     kind of auxiliary record (such as `moby.buildkit.trace` or `moby.image.id`) during
+             *     BuildKit builds. Messages with the same `id` update one line of a progress display.
+             */
+            id?: string;
+            /**
+             * @description A ready-made text progress bar for terminals (`[=====>    ]  1.2MB/3.4MB`). Deprecated
+             *     from API 1.48; build your own display from `progressDetail`.
+             */
+            progress?: string;
+            progressDetail?: components["schemas"]["ProgressDetail"];
+            errorDetail?: components["schemas"]["ErrorDetail"];
+            /**
+             * @description The error message again, as plain text; engines send it together with `errorDetail`.
+             *     Deprecated from API 1.48; read `errorDetail.message`.
+             */
+            error?: string;
+            /**
+             * @description A piece of text output, mostly from a build (the output of each step, often split in
+             *     several messages; newlines are part of the text).
+             */
+            stream?: string;
+            /**
+             * @description Extra structured data whose shape depends on the operation: `{"ID": "sha256:..."}` with
+             *     the built image's ID at the end of a build, `{"Tag": ..., "Digest": ..., "Size": ...}` after
+             *     a push, or a base64 string holding a BuildKit status record (protobuf) when `id` is
+             *     `moby.buildkit.trace`.
+             */
+            aux?: unknown;
+            /** @description Where the event came from (an image or container); rarely set in progress streams. */
+            from?: string;
+            /**
+             * Format: int64
+             * @description When the message was produced, in seconds since the Unix epoch; rarely set.
+             */
+            time?: number;
+            /**
+             * Format: int64
+             * @description When the message was produced, in nanoseconds since the Unix epoch; rarely set.
+             */
+            timeNano?: number;
         };
         /** @description How the engine talks to registries: which are insecure, which have mirrors. */
         RegistryServiceConfig: {
@@ -2979,6 +5695,49 @@ export interface components {
              *     Removed in API 1.53.
              */
             BuildCache?: components["schemas"]["BuildCacheRecord"][] | null;
+        };
+        /**
+         * @description Filters of the event stream, sent as JSON. Each key narrows the stream; several values of one
+         *     key match any of them. The engine silently ignores keys it does not know.
+         */
+        SystemEventsFilters: {
+            /**
+             * @description Kinds of objects, as in `Type`: `builder`, `config`, `container`, `daemon`, `image`,
+             *     `network`, `node`, `plugin`, `secret`, `service` and `volume`.
+             */
+            type?: components["schemas"]["FilterValues"];
+            /**
+             * @description Actions, such as `start` or `destroy`. `exec_create`, `exec_start` and `health_status`
+             *     also match the longer actions that begin with them.
+             */
+            event?: components["schemas"]["FilterValues"];
+            /** @description Containers, by name or ID. */
+            container?: components["schemas"]["FilterValues"];
+            /** @description Images, by name or ID; also keeps events of containers created from them. */
+            image?: components["schemas"]["FilterValues"];
+            /** @description Networks, by name or ID. */
+            network?: components["schemas"]["FilterValues"];
+            /** @description Volumes, by name. */
+            volume?: components["schemas"]["FilterValues"];
+            /** @description The daemon, by name or ID. */
+            daemon?: components["schemas"]["FilterValues"];
+            /** @description Plugins, by name or ID. */
+            plugin?: components["schemas"]["FilterValues"];
+            /** @description Swarm nodes, by ID. */
+            node?: components["schemas"]["FilterValues"];
+            /** @description Swarm services, by name or ID. */
+            service?: components["schemas"]["FilterValues"];
+            /** @description Swarm secrets, by name or ID. */
+            secret?: components["schemas"]["FilterValues"];
+            /** @description Swarm configs, by name or ID. */
+            config?: components["schemas"]["FilterValues"];
+            /** @description `local` for this engine's events, `swarm` for the cluster's. */
+            scope?: components["schemas"]["FilterValues"];
+            /**
+             * @description `key` or `key=value`, matched against the event's actor attributes (so against the labels
+             *     of containers, images and other labelled objects that copy their labels there).
+             */
+            label?: components["schemas"]["FilterValues"];
         };
         /**
          * @description A snapshot of the engine and its host: object counts, storage and logging setup, kernel
@@ -3322,8 +6081,8 @@ export interface components {
                 [key: string]: unknown;
             };
             /**
-             * @description Labels set when the volume was created, or `null`. The engine marks anonymous volumes with
-             *     `com.docker.volume.anonymous`.
+             * @description Labels set when the volume was created, or `null`. Engines from Docker 23 mark anonymous
+             *     volumes with `com.docker.volume.anonymous` (empty value).
              */
             Labels: {
                 [key: string]: string;
@@ -3341,6 +6100,96 @@ export interface components {
             UsageData?: components["schemas"]["VolumeUsageData"];
             /** @description Added in API 1.42. */
             ClusterVolume?: components["schemas"]["ClusterVolume"];
+        };
+        /**
+         * @description What volume to create. Every field is optional: an empty object creates an anonymous
+         *     `local` volume with a random name.
+         */
+        VolumeCreateRequest: {
+            /**
+             * @description Name of the new volume. Without it the engine makes up a random 64-character hex name and
+             *     labels the volume `com.docker.volume.anonymous` (from Docker 23), which makes it subject to
+             *     the default volume prune. For the `local` driver a name is a letter or digit followed by at
+             *     least one more letter, digit, `_`, `.` or `-`; other names are answered with 400.
+             */
+            Name?: string;
+            /**
+             * @description The volume driver, `local` unless a volume plugin is meant. An unknown driver is answered with 404.
+             * @default local
+             */
+            Driver?: string;
+            /**
+             * @description Options for the driver. For `local`, `type`, `device` and `o` make it mount something
+             *     (for example `{"type":"tmpfs","device":"tmpfs","o":"size=64m"}` or an NFS export) in place
+             *     of a plain directory. Volumes with options are skipped by prune.
+             */
+            DriverOpts?: {
+                [key: string]: string;
+            } | null;
+            /** @description Labels to attach to the volume. */
+            Labels?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description Makes this a cluster volume, provisioned through a CSI plugin by the swarm (the engine
+             *     must be a swarm manager, and `Driver` names the CSI plugin).
+             *
+             *     Added in API 1.42.
+             */
+            ClusterVolumeSpec?: components["schemas"]["ClusterVolumeSpec"];
+        };
+        /** @description Filters for the volume list; a volume must match every key given (values of one key are alternatives). */
+        VolumeListFilters: {
+            /** @description `true` (or `1`): only volumes no container uses; `false` (or `0`): only used ones. */
+            dangling?: components["schemas"]["FilterValues"];
+            /** @description Managed by this volume driver. */
+            driver?: components["schemas"]["FilterValues"];
+            /** @description Carries a label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Name contains this text (matched as an unanchored regular expression). */
+            name?: components["schemas"]["FilterValues"];
+        };
+        /** @description The volumes found, and any trouble the engine had finding them. */
+        VolumeListResponse: {
+            /** @description The matching volumes; an empty array when there are none. */
+            Volumes: components["schemas"]["Volume"][];
+            /**
+             * @description Problems met while listing, such as a volume plugin that did not answer (its volumes are
+             *     then missing from `Volumes`); `null` when there were none.
+             */
+            Warnings: string[] | null;
+        };
+        /** @description Filters for a volume prune; an unused volume is removed only if it matches every key given. */
+        VolumePruneFilters: {
+            /** @description Only volumes carrying a label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Only volumes not carrying a label, given as `key` or `key=value`. */
+            "label!"?: components["schemas"]["FilterValues"];
+            /**
+             * @description `true` (or `1`): consider named volumes too. Without it, from API 1.42 only anonymous
+             *     volumes are pruned. Below 1.42 every unused volume is considered anyway, and Docker
+             *     20.10 rejects this key with 400.
+             *
+             *     Added in API 1.42.
+             */
+            all?: components["schemas"]["FilterValues"];
+        };
+        /** @description What a volume prune removed. */
+        VolumePruneResponse: {
+            /** @description Names of the removed volumes (an empty array when none were). */
+            VolumesDeleted: string[] | null;
+            /**
+             * Format: int64
+             * @description Bytes freed on disk, as measured before removal.
+             */
+            SpaceReclaimed: number;
+        };
+        /**
+         * @description The new spec of a cluster volume. Only `Availability` may differ from the current spec; send
+         *     every other field unchanged.
+         */
+        VolumeUpdateRequest: {
+            Spec?: components["schemas"]["ClusterVolumeSpec"];
         };
         /**
          * @description Space and reference figures for one volume. Only filled in by `GET /system/df`; the list and
@@ -3372,6 +6221,24 @@ export interface components {
         };
         /** @description The request clashes with the object's current state or with another object's name. */
         Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The engine understood the request but will not carry it out in its current state. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
+        /** @description The engine is not a swarm manager (or not in a swarm), so it cannot answer this. */
+        NotASwarmManager: {
             headers: {
                 [name: string]: unknown;
             };
@@ -3583,6 +6450,307 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    ImageBuild: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Path of the Dockerfile inside the build context. Default `Dockerfile`. Not used when
+                 *     `remote` points at a plain Dockerfile.
+                 */
+                dockerfile?: string;
+                /**
+                 * @description References (`name` or `name:tag`; `latest` when the tag is left out) to give the
+                 *     built image. The key is repeated once per reference.
+                 */
+                t?: string[];
+                /**
+                 * @description Extra `/etc/hosts` entries for the build's `RUN` steps, each `hostname:IP`. The key is
+                 *     repeated once per entry.
+                 */
+                extrahosts?: string[];
+                /**
+                 * @description Build from a context the engine fetches itself instead of the request body: a Git
+                 *     repository URL, or an HTTP(S) URL of a tar archive or of a single Dockerfile (which is
+                 *     then used as the whole context).
+                 */
+                remote?: string;
+                /** @description Quiet: stream no build output, only the new image's ID (or the error). Default `false`. */
+                q?: boolean;
+                /** @description Run every step again instead of reusing cached results. Default `false`. */
+                nocache?: boolean;
+                /** @description Images whose layers may serve as build cache, as a JSON array of image references. */
+                cachefrom?: string[];
+                /**
+                 * @description Check the registry for a newer version of every base image even when one is present
+                 *     locally. Default `false`.
+                 */
+                pull?: boolean;
+                /**
+                 * @description Remove the intermediate containers of the classic builder once the build has
+                 *     succeeded. Default `true`.
+                 */
+                rm?: boolean;
+                /**
+                 * @description Remove the intermediate containers even when the build fails (implies `rm`). Default
+                 *     `false`.
+                 */
+                forcerm?: boolean;
+                /** @description Memory limit of the `RUN` steps, in bytes. 0 (the default) means no limit. */
+                memory?: number;
+                /** @description Limit of memory plus swap of the `RUN` steps, in bytes; `-1` allows unlimited swap. */
+                memswap?: number;
+                /** @description Relative CPU weight of the `RUN` steps against other containers. */
+                cpushares?: number;
+                /** @description CPUs the `RUN` steps may use, as a list or ranges (`0-3`, `0,2`). */
+                cpusetcpus?: string;
+                /** @description Memory nodes (NUMA) the `RUN` steps may use, as a list or ranges (`0-1`). */
+                cpusetmems?: string;
+                /** @description Length of the CPU accounting period of the `RUN` steps, in microseconds. */
+                cpuperiod?: number;
+                /** @description CPU time the `RUN` steps may use in each period, in microseconds. */
+                cpuquota?: number;
+                /** @description Parent cgroup under which the `RUN` steps' containers are placed. */
+                cgroupparent?: string;
+                /**
+                 * @description Values for the Dockerfile's `ARG` variables, as a JSON object mapping each name to its
+                 *     value. A `null` value names the variable without giving it a value. Build arguments
+                 *     end up in the image history, so they are no place for secrets.
+                 */
+                buildargs?: {
+                    [key: string]: string | null;
+                };
+                /**
+                 * @description Size of `/dev/shm` in the `RUN` steps, in bytes; must be positive. The engine uses
+                 *     64 MiB when it is left out.
+                 */
+                shmsize?: number;
+                /**
+                 * @description Merge the layers the build adds into one (classic builder on an engine with
+                 *     experimental features enabled only). Default `false`.
+                 */
+                squash?: boolean;
+                /** @description Labels to set on the built image, as a JSON object of names to values. */
+                labels?: {
+                    [key: string]: string;
+                };
+                /**
+                 * @description Network of the `RUN` steps: `bridge` (the default), `host`, `none`,
+                 *     `container:<name|id>`, or the name or ID of a user-defined network.
+                 */
+                networkmode?: string;
+                /**
+                 * @description Platform to build for, as `os[/arch[/variant]]` (such as `linux/arm64`). Default: the
+                 *     engine's own platform.
+                 */
+                platform?: string;
+                /** @description Stage of a multi-stage Dockerfile to stop at (its `AS` name); the last stage by default. */
+                target?: string;
+                /**
+                 * @description BuildKit only: where the result goes, as a JSON array of outputs. Engines accept the
+                 *     type `moby` (the engine's image store) with exporter attributes, such as
+                 *     `[{"Type":"moby","Attrs":{"compression":"zstd","force-compression":"true"}}]`.
+                 */
+                outputs?: components["schemas"]["ImageBuildOutput"][];
+                /**
+                 * @description Builder to use: `1` for the classic builder (the default when left out, deprecated by
+                 *     Docker), `2` for BuildKit. Other values are answered with an error (400; 500 on
+                 *     Docker 20.10).
+                 */
+                version?: "1" | "2";
+                /**
+                 * @description BuildKit only: ID of a session the client opened with `POST /session`, through which
+                 *     the builder reaches back for local files, secrets, SSH agents and credentials.
+                 */
+                session?: string;
+                /**
+                 * @description BuildKit only: an ID the client chooses for this build, which `POST /build/cancel`
+                 *     accepts to stop it.
+                 */
+                buildid?: string;
+                /**
+                 * @description Isolation technology of the `RUN` steps: `default`, or on Windows also `process` or
+                 *     `hyperv`. Linux engines accept only `default` and answer 400 to anything else.
+                 */
+                isolation?: string;
+                /**
+                 * @description Resource limits (`ulimit`s) of the `RUN` steps, as a JSON array of
+                 *     `{"Name": ..., "Soft": ..., "Hard": ...}` objects.
+                 */
+                ulimits?: components["schemas"]["ContainerUlimit"][];
+                /**
+                 * @description Security options of the build, repeated once per option. Only Windows engines take
+                 *     them (`credentialspec=...`); Linux engines answer 400 when any is given.
+                 */
+                securityopt?: string[];
+            };
+            header?: {
+                /**
+                 * @description Media type of the body. Only `application/x-tar` is meant; the archive may also be
+                 *     compressed with gzip, bzip2 or xz. The client sets it whenever it sends a body.
+                 */
+                "Content-type"?: "application/x-tar";
+                /**
+                 * @description Credentials for the registries the build may pull from: a JSON object mapping each
+                 *     registry (host name, or `https://index.docker.io/v1/` for Docker Hub) to its auth
+                 *     object, URL-safe base64 encoded.
+                 */
+                "X-Registry-Config"?: components["schemas"]["ImageBuildRegistryConfig"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The build context as a tar archive (plain, gzip, bzip2 or xz), holding the Dockerfile
+         *     and every file it copies. Leave it out only when `remote` is given.
+         */
+        requestBody?: {
+            content: {
+                "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+            };
+        };
+        responses: {
+            /**
+             * @description The build ran (or failed in a step): a stream of progress messages, one JSON object
+             *     per line. Check the stream for a message with `errorDetail`.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressMessage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    BuildCancel: {
+        parameters: {
+            query: {
+                /**
+                 * @description The `buildid` the build was started with. Without it the engine answers 400 (500 on
+                 *     Docker 20.10).
+                 */
+                id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancellation was passed on, or there was nothing to cancel (empty body). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    BuildPrune: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Keep this many bytes of cache: prune the least recently used records only until the
+                 *     cache is this small. Renamed `reserved-space` in API 1.48; gone from 1.52.
+                 *
+                 *     Removed in API 1.52.
+                 */
+                "keep-storage"?: number;
+                /**
+                 * @description Consider every record, including those images still share and internal ones.
+                 *     Default `false`.
+                 */
+                all?: boolean;
+                /**
+                 * @description Only remove records matching these filters, sent as a JSON object mapping each filter
+                 *     name to its values (one value per key). An unknown filter name is answered with 400.
+                 *     Engines also accept the keys `label` and `label!` but ignore them, so a label filter
+                 *     does not narrow a build cache prune; this spec leaves them out for that reason.
+                 */
+                filters?: components["schemas"]["BuildPruneFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was removed and how much space it freed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildPruneResponse"];
+                };
+            };
+            /** @description A filter key is unknown or has more than one value. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ImageCommit: {
+        parameters: {
+            query?: {
+                /** @description The container to commit, by ID or name. The engine answers 404 for an unknown one. */
+                container?: string;
+                /** @description Repository to tag the new image with. Without it the image is left untagged. */
+                repo?: string;
+                /** @description Tag to go with `repo`; `latest` when left out. */
+                tag?: string;
+                /** @description Comment recorded in the new image's history. */
+                comment?: string;
+                /** @description Author recorded in the image, such as `Jane Doe <jane@example.com>`. */
+                author?: string;
+                /** @description Pause the container while committing, for a consistent filesystem. Default `true`. */
+                pause?: boolean;
+                /**
+                 * @description Dockerfile instructions applied to the new image's configuration, one per key,
+                 *     repeated (`CMD ["/app"]`, `ENV A=b`, `LABEL x=y`). Accepted: `CMD`, `ENTRYPOINT`,
+                 *     `ENV`, `EXPOSE`, `HEALTHCHECK`, `LABEL`, `ONBUILD`, `STOPSIGNAL`, `USER`, `VOLUME`,
+                 *     `WORKDIR`.
+                 */
+                changes?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Configuration for the new image. Fields given here replace the container's; fields left
+         *     out keep the container's values.
+         */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ContainerConfig"];
+            };
+        };
+        responses: {
+            /** @description The image was created; its ID is returned. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
     ContainerCreate: {
         parameters: {
             query?: {
@@ -3728,6 +6896,303 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    ContainerArchive: {
+        parameters: {
+            query: {
+                /**
+                 * @description Absolute path inside the container (a relative one is taken from `/`). A missing or
+                 *     empty value is answered with 400, a path that does not exist with 404.
+                 */
+                path: string;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tar archive, with the path's description in a header. */
+            200: {
+                headers: {
+                    /**
+                     * @description Standard base64 (with padding) of a JSON object describing the path: `name`,
+                     *     `size`, `mode`, `mtime`, `linkTarget` (see `ContainerPathStat`).
+                     */
+                    "X-Docker-Container-Path-Stat": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PutContainerArchive: {
+        parameters: {
+            query: {
+                /**
+                 * @description Directory inside the container to unpack into; it must already exist (404 otherwise).
+                 *     A path naming a file is refused (400, or 500 on Docker 20.10).
+                 */
+                path: string;
+                /**
+                 * @description Fail instead of replacing an existing directory with a non-directory of the same name,
+                 *     or the other way round; the engine then answers 500. Default `false`.
+                 */
+                noOverwriteDirNonDir?: boolean;
+                /**
+                 * @description Give the unpacked files the user and group the container runs as (its `User`), instead
+                 *     of the numeric owner recorded in the archive. Default `false`.
+                 */
+                copyUIDGID?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The tar archive to unpack, plain or compressed. */
+        requestBody: {
+            content: {
+                "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                "application/octet-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+            };
+        };
+        responses: {
+            /** @description The archive was unpacked (the body is empty). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ContainerArchiveInfo: {
+        parameters: {
+            query: {
+                /**
+                 * @description Absolute path inside the container (a relative one is taken from `/`). A missing or
+                 *     empty value is answered with 400, a path that does not exist with 404.
+                 */
+                path: string;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The path exists; its description is in the header (the body is empty). */
+            200: {
+                headers: {
+                    /**
+                     * @description Standard base64 (with padding) of a JSON object describing the path: `name`,
+                     *     `size`, `mode`, `mtime`, `linkTarget` (see `ContainerPathStat`).
+                     */
+                    "X-Docker-Container-Path-Stat": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ContainerAttach: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Key sequence that detaches, overriding the container's or the engine's default
+                 *     (`ctrl-p,ctrl-q`): a comma-separated list of letters or `ctrl-<key>` (`<key>` one of
+                 *     `a-z`, `@`, `^`, `[`, `,` or `_`).
+                 */
+                detachKeys?: string;
+                /** @description Replay the output stored by the logging driver before anything live. Default `false`. */
+                logs?: boolean;
+                /**
+                 * @description Follow the live output (and forward stdin) after any replay. Default `false`: with
+                 *     neither `logs` nor `stream` nothing is sent.
+                 */
+                stream?: boolean;
+                /**
+                 * @description Forward what the client sends to the container's stdin (the container must have been
+                 *     created with `OpenStdin`). Default `false`.
+                 */
+                stdin?: boolean;
+                /** @description Send the container's standard output. Default `false`. */
+                stdout?: boolean;
+                /** @description Send the container's standard error. Default `false`. */
+                stderr?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The connection was upgraded to a raw stream, labelled
+             *     `application/vnd.docker.multiplexed-stream` when the container has no TTY and
+             *     `application/vnd.docker.raw-stream` when it has one.
+             */
+            101: {
+                headers: {
+                    /** @description Always `Upgrade`. */
+                    Connection?: "Upgrade";
+                    /** @description Always `tcp`. */
+                    Upgrade?: "tcp";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                    "application/vnd.docker.multiplexed-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            /**
+             * @description The request carried no `Upgrade` header; the engine takes over the connection anyway and
+             *     streams as after a 101. This answer is always labelled
+             *     `application/vnd.docker.raw-stream`, even when the frames are multiplexed.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No such container. The message is plain text. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": string;
+                };
+            };
+            /** @description The container is paused or restarting. The message is plain text. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": string;
+                };
+            };
+            /** @description The engine failed to attach. The message is plain text. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": string;
+                };
+            };
+        };
+    };
+    ContainerAttachWebsocket: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Key sequence that detaches, overriding the container's or the engine's default
+                 *     (`ctrl-p,ctrl-q`): a comma-separated list of letters or `ctrl-<key>` (`<key>` one of
+                 *     `a-z`, `@`, `^`, `[`, `,` or `_`).
+                 */
+                detachKeys?: string;
+                /** @description Replay the output stored by the logging driver before anything live. Default `false`. */
+                logs?: boolean;
+                /**
+                 * @description Follow the live output (and forward stdin) after any replay. Default `false`: with
+                 *     neither `logs` nor `stream` nothing is sent.
+                 */
+                stream?: boolean;
+                /**
+                 * @description Forward the client's messages to the container's stdin. Default `false`.
+                 *
+                 *     Added in API 1.42.
+                 */
+                stdin?: boolean;
+                /**
+                 * @description Send the container's standard output. Default `false`.
+                 *
+                 *     Added in API 1.42.
+                 */
+                stdout?: boolean;
+                /**
+                 * @description Send the container's standard error. Default `false`.
+                 *
+                 *     Added in API 1.42.
+                 */
+                stderr?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The WebSocket handshake succeeded; binary messages follow in both directions. */
+            101: {
+                headers: {
+                    /** @description Always `Upgrade`. */
+                    Connection?: "Upgrade";
+                    /** @description Always `websocket`. */
+                    Upgrade?: "websocket";
+                    /** @description The handshake answer derived from the client's `Sec-WebSocket-Key`. */
+                    "Sec-WebSocket-Accept"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Listed by the reference for a request without a WebSocket handshake; engines answer 400 instead. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description The request was not a valid WebSocket handshake (plain text `not websocket protocol`,
+             *     no Content-Type), or a parameter was malformed (JSON error object).
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                    "text/plain": string;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+        };
+    };
     ContainerChanges: {
         parameters: {
             query?: never;
@@ -3747,6 +7212,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["FilesystemChange"][] | null;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ContainerExec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The command, its environment and user, and which streams to attach. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The exec instance was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdResponse"];
+                };
+            };
+            /** @description The body is missing or `Cmd` is empty. */
+            400: components["responses"]["BadRequest"];
+            /** @description The container does not exist. */
+            404: components["responses"]["NotFound"];
+            /** @description The container is not running, or is paused or restarting. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ContainerExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The tar archive, streamed (chunked, no length known in advance). The engine labels it
+             *     `application/octet-stream`.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
                 };
             };
             404: components["responses"]["NotFound"];
@@ -3811,6 +7339,82 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    ContainerLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Keep the answer open and send new output as it is written, until the container stops.
+                 *     Default `false`: send what is stored, then end.
+                 */
+                follow?: boolean;
+                /** @description Include the standard output stream. Default `false`. */
+                stdout?: boolean;
+                /** @description Include the standard error stream. Default `false`. */
+                stderr?: boolean;
+                /**
+                 * @description Only lines written at or after this time, in seconds since the Unix epoch. Fractions
+                 *     are accepted (`1700000000.5`). Default `0`: from the start.
+                 */
+                since?: number;
+                /**
+                 * @description Only lines written before this time, in seconds since the Unix epoch (fractions
+                 *     accepted). Default `0`: no upper bound.
+                 */
+                until?: number;
+                /**
+                 * @description Start every line with the time it was written, RFC 3339 with nanoseconds, then a space.
+                 *     Default `false`.
+                 */
+                timestamps?: boolean;
+                /**
+                 * @description Only the last this many lines (counted before `stdout`/`stderr` filtering), or `all`
+                 *     (the default). Anything that is not a number means all.
+                 */
+                tail?: number | string;
+                /**
+                 * @description Put the extra attributes the logging driver was told to record (the `labels`, `env`
+                 *     and `env-regex` log options) before each line, as `key=value` pairs separated by commas.
+                 *     Default `false`.
+                 */
+                details?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The log stream, labelled `application/vnd.docker.multiplexed-stream` when the
+             *     container has no TTY (framed stdout/stderr) and `application/vnd.docker.raw-stream`
+             *     when it has one (plain bytes).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                    "application/vnd.docker.multiplexed-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            /** @description The container's logging driver cannot read logs back (for example `none`, `syslog` or `fluentd`). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     ContainerPause: {
         parameters: {
             query?: never;
@@ -3855,6 +7459,36 @@ export interface operations {
         responses: {
             /** @description The container was renamed. */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ContainerResize: {
+        parameters: {
+            query: {
+                /** @description Height in rows. Missing or not a number is answered with 400. */
+                h: number;
+                /** @description Width in columns. Missing or not a number is answered with 400. */
+                w: number;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The terminal size was set (the body is empty). */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3929,6 +7563,47 @@ export interface operations {
                 content?: never;
             };
             304: components["responses"]["NotModified"];
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ContainerStats: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Keep sending a new sample about every second. Default `true`; pass `false` for a single
+                 *     object.
+                 */
+                stream?: boolean;
+                /**
+                 * @description With `stream=false`, answer with one sample at once instead of waiting for a second one
+                 *     (`precpu_stats` is then empty). Default `false`. Combined with `stream=true` the engine
+                 *     answers 400.
+                 */
+                "one-shot"?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The container, by full ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description One sample with `stream=false`; otherwise a stream of samples separated by newlines,
+             *     each an object of this shape.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContainerStatsResponse"];
+                };
+            };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             500: components["responses"]["ServerError"];
@@ -4091,6 +7766,334 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    DistributionInspect: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Credentials for the registry: the JSON auth object, URL-safe base64 encoded. Leave it
+                 *     out for public images.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path: {
+                /**
+                 * @description The image reference, as `name`, `name:tag` or `name@digest` (`latest` when no tag is
+                 *     given). Names contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the registry holds for the reference. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DistributionInspect"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    SystemEvents: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Replay events from this moment on, given as Unix time in seconds, optionally with a
+                 *     fraction (`1700000000` or `1700000000.250000000`). The engine answers 500 for any other
+                 *     form (convert dates and durations before sending).
+                 */
+                since?: string;
+                /**
+                 * @description Stop the stream at this moment (same format as `since`): a past moment ends the answer
+                 *     once the remembered events are sent; a future one keeps the stream open until then.
+                 *     Earlier than `since` is answered with 400.
+                 */
+                until?: string;
+                /**
+                 * @description Only stream events matching these filters, sent as a JSON object mapping each filter
+                 *     name to its values.
+                 */
+                filters?: components["schemas"]["SystemEventsFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The stream of events, one record per event; it ends at `until` or when the client
+             *     disconnects. The status and headers are sent at once, before any event.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventMessage"];
+                };
+            };
+            /** @description `until` lies before `since`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ExecInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The exec instance's ID. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exec instance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExecInspectResponse"];
+                };
+            };
+            /** @description The exec instance does not exist (instances vanish when their container stops). */
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ExecResize: {
+        parameters: {
+            query: {
+                /** @description New height in character rows. Missing or not a number is answered with 400. */
+                h: number;
+                /** @description New width in character columns. Missing or not a number is answered with 400. */
+                w: number;
+            };
+            header?: never;
+            path: {
+                /** @description The exec instance's ID. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The terminal was resized. The body is empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The exec instance does not exist or its process has ended. */
+            404: components["responses"]["NotFound"];
+            /** @description The process was not ready in time (for instance, the instance was never started). */
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ExecStart: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `tcp` asks for a protocol switch (101) before the stream; recommended for attached starts. */
+                Upgrade?: "tcp";
+                /** @description `Upgrade`, sent with the `Upgrade` header. */
+                Connection?: "Upgrade";
+            };
+            path: {
+                /** @description The exec instance's ID. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * @description Whether to detach, and the TTY mode. A JSON body with `Content-Type: application/json` is
+         *     needed: Docker 20.10 answers 400 without a body, and every engine answers 400 for another
+         *     content type.
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExecStartRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description Attached start with `Upgrade`: the connection now carries the process's stdin (client to
+             *     engine) and output (engine to client) until the process ends.
+             */
+            101: {
+                headers: {
+                    /** @description `Upgrade`. */
+                    Connection?: string;
+                    /** @description `tcp`. */
+                    Upgrade?: string;
+                    /**
+                     * @description `application/vnd.docker.multiplexed-stream` (no TTY) or
+                     *     `application/vnd.docker.raw-stream` (TTY) from Docker 23 (API 1.42). Docker 20.10
+                     *     always says `application/vnd.docker.raw-stream`, whatever the mode, so go by the
+                     *     exec's TTY setting there.
+                     */
+                    "Content-Type"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description Detached start: the process is running, and the body is empty. Attached start without
+             *     `Upgrade`: the connection is taken over all the same and the body is the stream,
+             *     labelled `application/vnd.docker.raw-stream` by the engines checked (20.10, 28.5) even
+             *     when it is multiplexed; go by the exec's TTY setting.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                    "application/vnd.docker.multiplexed-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            /** @description The body is missing (Docker 20.10), is not JSON, or was sent with another content type. */
+            400: components["responses"]["BadRequest"];
+            /** @description The exec instance does not exist (or its container has stopped since). */
+            404: components["responses"]["NotFound"];
+            /** @description The instance is running or has already run, or the container is stopped or paused. */
+            409: components["responses"]["Conflict"];
+            /** @description The runtime could not start the process (a detached start reports it here). */
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ImageCreate: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Image to pull, as `name`, `name:tag` or `name@digest`. A `tag` parameter wins over a
+                 *     tag in the name; a digest pins the pull and makes `tag` irrelevant. With neither a tag
+                 *     nor a digest, every tag of the repository is pulled.
+                 */
+                fromImage?: string;
+                /**
+                 * @description Import instead of pulling: a URL the engine downloads a tar archive from, or `-` to
+                 *     read the archive from the request body.
+                 */
+                fromSrc?: string;
+                /**
+                 * @description Import only: the repository (optionally with `:tag`) the imported image is tagged
+                 *     with. Without it the image is left untagged.
+                 */
+                repo?: string;
+                /**
+                 * @description Tag (or digest, when pulling) to use. Pulling with neither `tag` nor a tag in
+                 *     `fromImage` fetches every tag of the repository.
+                 */
+                tag?: string;
+                /** @description For an import, the comment recorded in the new image's history. */
+                message?: string;
+                /**
+                 * @description Import only: Dockerfile instructions applied to the new image's configuration, one
+                 *     per key, repeated (`CMD ["/app"]`, `ENV A=b`, `LABEL x=y`). Accepted: `CMD`,
+                 *     `ENTRYPOINT`, `ENV`, `EXPOSE`, `HEALTHCHECK`, `LABEL`, `ONBUILD`, `STOPSIGNAL`,
+                 *     `USER`, `VOLUME`, `WORKDIR`.
+                 */
+                changes?: string[];
+                /**
+                 * @description Platform as `os[/arch[/variant]]` (such as `linux/arm64`). When pulling: the variant
+                 *     of a multi-platform image to fetch (default: the engine's own platform); a matching
+                 *     local image makes the pull a no-op. When importing: the platform recorded in the new
+                 *     image.
+                 */
+                platform?: string;
+            };
+            header?: {
+                /**
+                 * @description Credentials for the registry being pulled from: the JSON auth object, URL-safe base64
+                 *     encoded. Leave it out for anonymous pulls.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description With `fromSrc=-`: the root filesystem to import, as a tar archive (plain, gzip, bzip2 or
+         *     xz). Send nothing otherwise.
+         */
+        requestBody?: {
+            content: {
+                "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+            };
+        };
+        responses: {
+            /**
+             * @description The pull or import is under way: a stream of progress messages, one JSON object per
+             *     line. An import ends with a `status` holding the new image's ID.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressMessage"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ImageGetAll: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The images to export, by name or ID, the key repeated once per image. The engine
+                 *     answers 404 when any of them does not exist.
+                 */
+                names?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The images as one tar archive, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            /** @description An image named does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
     ImageList: {
         parameters: {
             query?: {
@@ -4137,6 +8140,38 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ImageLoad: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Leave out the per-layer progress messages and send only the result lines. The engine
+                 *     assumes `true` when the parameter is absent, so send `quiet=0` to see progress.
+                 */
+                quiet?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The archive, as a tar stream (plain, gzip, bzip2 or xz). */
+        requestBody: {
+            content: {
+                "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+            };
+        };
+        responses: {
+            /** @description The load ran; a stream of progress and result messages follows. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressMessage"];
+                };
+            };
             500: components["responses"]["ServerError"];
         };
     };
@@ -4246,6 +8281,42 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    ImageGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The image, by name (`name`, `name:tag`, `name@sha256:...`) or by full or short ID. Names
+                 *     contain `/` and `:`; percent-encode the whole value so it travels as one path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image as a tar archive, streamed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            /** @description An image named does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
     ImageHistory: {
         parameters: {
             query?: never;
@@ -4296,6 +8367,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImageInspect"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    ImagePush: {
+        parameters: {
+            query?: {
+                /** @description Tag to push. Without it every local tag of the repository is pushed. */
+                tag?: string;
+                /**
+                 * @description Push only this platform variant of a multi-platform image (engines using the
+                 *     containerd image store), given as an OCI platform object sent as JSON text. Without it
+                 *     every variant present locally is pushed. Naming a variant the image does not have, or
+                 *     giving one for a single-platform image, is an error.
+                 *
+                 *     Added in API 1.46.
+                 */
+                platform?: components["schemas"]["OCIPlatform"];
+            };
+            header: {
+                /**
+                 * @description Credentials for the target registry: the JSON auth object, URL-safe base64 encoded.
+                 *     Send `{}` (`e30`) to push anonymously.
+                 */
+                "X-Registry-Auth": components["schemas"]["AuthConfig"];
+            };
+            path: {
+                /**
+                 * @description The repository to push, such as `registry.example.com/team/app`, percent-encoded as one
+                 *     path segment. A tag in it is ignored; use `tag`.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The push is under way: a stream of progress messages, one JSON object per line; a
+             *     successful push ends with an `aux` message giving the tag, digest and size.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressMessage"];
+                };
+            };
+            /** @description No `X-Registry-Auth` header and no credentials in the body (older engines). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             404: components["responses"]["NotFound"];
@@ -4359,6 +8488,756 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    NetworkList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list networks matching these filters, sent as a JSON object mapping each filter
+                 *     name to its values, e.g. `{"label":["env=test"],"driver":["bridge"]}`. An unknown filter
+                 *     name is answered with 400.
+                 */
+                filters?: components["schemas"]["NetworkListFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching networks (an empty array when there are none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkSummary"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    NetworkCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The network's name, driver, addressing and options. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NetworkCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The network was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkCreateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /**
+             * @description The name is that of a predefined network, or a swarm-scope network was asked of an
+             *     engine that is not a swarm manager.
+             */
+            403: components["responses"]["Forbidden"];
+            /** @description The network or IPAM driver plugin does not exist. */
+            404: components["responses"]["NotFound"];
+            /** @description A network with this name exists already. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    NetworkPrune: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only prune networks matching these filters, sent as a JSON object, e.g.
+                 *     `{"label":["tmp=yes"]}` or `{"until":["24h"]}`. An unknown filter name is answered with
+                 *     400.
+                 */
+                filters?: components["schemas"]["NetworkPruneFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkPruneResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Another network prune is running. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    NetworkInspect: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Also report the swarm services using the network and their tasks (`Services`). Only
+                 *     swarm-scope networks on a swarm manager have any. Default `false`.
+                 */
+                verbose?: boolean;
+                /**
+                 * @description Only look for a network of this scope (`local`, `swarm` or `global`), which settles which
+                 *     network is meant when a local and a swarm network share a name. A network of another
+                 *     scope is answered with 404.
+                 */
+                scope?: "local" | "swarm" | "global";
+            };
+            header?: never;
+            path: {
+                /** @description The network, by full ID, unique ID prefix or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The network's details. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkInspect"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    NetworkDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network, by full ID, unique ID prefix or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The network was removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The network is predefined or still has containers (or other endpoints) attached. */
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    NetworkConnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network, by full ID, unique ID prefix or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The container and its endpoint settings. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NetworkConnectRequest"];
+            };
+        };
+        responses: {
+            /** @description The container is connected. The body is empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /**
+             * @description The endpoint settings are invalid (a malformed address, one outside the network's
+             *     subnets, a MAC address below API 1.44, ...). Engines before Docker 25 report some of
+             *     these cases with 500.
+             */
+            400: components["responses"]["BadRequest"];
+            /**
+             * @description The container is already on the network, or the network cannot be joined this way (a
+             *     swarm network that is not attachable, a container in `host` network mode, ...).
+             */
+            403: components["responses"]["Forbidden"];
+            /** @description The network or the container does not exist. */
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    NetworkDisconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The network, by full ID, unique ID prefix or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The container, and whether to force the removal. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NetworkDisconnectRequest"];
+            };
+        };
+        responses: {
+            /** @description The container is disconnected. The body is empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The network does not allow it (for example a swarm network a service task uses). */
+            403: components["responses"]["Forbidden"];
+            /** @description The network or the container does not exist. */
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list plugins matching these filters, sent as a JSON object mapping each filter name
+                 *     to its values. An unknown filter name is answered with 400.
+                 */
+                filters?: components["schemas"]["PluginListFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching plugins (an empty array when there are none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plugin"][];
+                };
+            };
+            /** @description A filter name is unknown or the `enabled` filter has a value other than `true`/`false`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginCreate: {
+        parameters: {
+            query: {
+                /** @description Name for the new plugin; `:latest` is added when no tag is given. */
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An uncompressed tar archive with `config.json` and `rootfs/` at its top. */
+        requestBody: {
+            content: {
+                "application/x-tar": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+            };
+        };
+        responses: {
+            /** @description The plugin was created. There is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A plugin with this name already exists. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    GetPluginPrivileges: {
+        parameters: {
+            query: {
+                /**
+                 * @description The plugin in the registry, as an image-style reference (`vieux/sshfs`,
+                 *     `registry.example.com/team/plugin:1.2`); the tag defaults to `latest`. A malformed or
+                 *     missing reference is answered with 500.
+                 */
+                remote: string;
+            };
+            header?: {
+                /**
+                 * @description Credentials for the registry holding the plugin: the JSON auth object, URL-safe base64
+                 *     encoded. Optional; the engine ignores a value it cannot decode.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The privileges the plugin asks for (possibly none). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PluginPrivilege"][];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginPull: {
+        parameters: {
+            query: {
+                /**
+                 * @description The plugin to download, as an image-style reference; the tag defaults to `latest`. A
+                 *     reference holding both a tag and a digest pulls by digest.
+                 */
+                remote: string;
+                /**
+                 * @description Local name to install the plugin under (`:latest` is added when no tag is given; a
+                 *     digest is not allowed). Defaults to the remote reference in its short form.
+                 */
+                name?: string;
+            };
+            header?: {
+                /**
+                 * @description Credentials for the registry: the JSON auth object, URL-safe base64 encoded. Optional;
+                 *     the engine ignores a value it cannot decode.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The privileges granted to the plugin, normally the list `GET /plugins/privileges`
+         *     returned. Send `[]` for a plugin that asks for none: Docker 20.10 rejects a request
+         *     without a body.
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PluginPrivilege"][];
+            };
+        };
+        responses: {
+            /**
+             * @description The download runs; the body streams progress messages, one JSON object per line, and
+             *     ends when the plugin is installed or with an `errorDetail` message when it failed.
+             */
+            200: {
+                headers: {
+                    /** @description The local name the plugin is installed under, with its tag. */
+                    "Docker-Plugin-Name"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressMessage"];
+                };
+            };
+            /** @description Listed by the reference for a finished installation; engines answer 200 with a progress stream instead. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The local name is already in use, or (Docker 23 and later) the body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginDelete: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Remove the plugin even while it is enabled (it is stopped first), even when volumes or
+                 *     networks still use it. Default `false`.
+                 */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The plugin, by name (`:latest` is assumed without a tag) or by full or short ID.
+                 *     Names may contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plugin was removed. There is no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The plugin is enabled or in use, and `force` was not set. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginDisable: {
+        parameters: {
+            query?: {
+                /** @description Stop the plugin even when something still uses it. Default `false`. */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The plugin, by name (`:latest` is assumed without a tag) or by full or short ID.
+                 *     Names may contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plugin is stopped. There is no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The plugin is already disabled, or something still uses it and `force` was not set. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginEnable: {
+        parameters: {
+            query: {
+                /**
+                 * @description Timeout in seconds for the engine's HTTP calls to the plugin once it runs; `0` means the
+                 *     engine's default. Always send it: the engine answers 500 when it is missing or not an
+                 *     integer.
+                 */
+                timeout: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The plugin, by name (`:latest` is assumed without a tag) or by full or short ID.
+                 *     Names may contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plugin runs and answers on its socket. There is no body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The plugin is already enabled. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The plugin, by name (`:latest` is assumed without a tag) or by full or short ID.
+                 *     Names may contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plugin's details. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plugin"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginPush: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Credentials for the registry: the JSON auth object, URL-safe base64 encoded. Optional;
+                 *     the engine ignores a value it cannot decode.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path: {
+                /**
+                 * @description The plugin, by name (`:latest` is assumed without a tag) or by full or short ID.
+                 *     Names may contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The upload runs; the body streams progress messages, one JSON object per line, ending
+             *     with the pushed digest or an `errorDetail` message.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressMessage"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginSet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The plugin, by name (`:latest` is assumed without a tag) or by full or short ID.
+                 *     Names may contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The settings to change, each as one `key=value` string. */
+        requestBody: {
+            content: {
+                "application/json": string[];
+            };
+        };
+        responses: {
+            /** @description The settings were changed. There is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    PluginUpgrade: {
+        parameters: {
+            query: {
+                /** @description The version to install, as an image-style reference; the tag defaults to `latest`. */
+                remote: string;
+            };
+            header?: {
+                /**
+                 * @description Credentials for the registry: the JSON auth object, URL-safe base64 encoded. Optional;
+                 *     the engine ignores a value it cannot decode.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path: {
+                /**
+                 * @description The plugin, by name (`:latest` is assumed without a tag) or by full or short ID.
+                 *     Names may contain `/` and `:`; percent-encode the whole value so it travels as one
+                 *     path segment.
+                 */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * @description The privileges granted to the new version. Send `[]` when it asks for none: Docker 20.10
+         *     rejects a request without a body.
+         */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PluginPrivilege"][];
+            };
+        };
+        responses: {
+            /**
+             * @description The download runs; the body streams progress messages, one JSON object per line, and
+             *     ends when the new version is in place or with an `errorDetail` message.
+             */
+            200: {
+                headers: {
+                    /** @description The local name the plugin is installed under, with its tag. */
+                    "Docker-Plugin-Name"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressMessage"];
+                };
+            };
+            /** @description Listed by the reference for a finished upgrade; engines answer 200 with a progress stream instead. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON (Docker 23 and later; older engines answer 500). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The plugin is enabled; disable it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    Session: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Must be `h2c`. Without it the engine answers 400. */
+                Upgrade: "h2c";
+                /** @description `Upgrade`, as HTTP/1.1 requires for a protocol switch. */
+                Connection?: "Upgrade";
+                /**
+                 * @description The session ID the client made up; builds refer to it with `session`. A second session
+                 *     with an ID already open is refused.
+                 */
+                "X-Docker-Expose-Session-Uuid"?: string;
+                /** @description A human-readable name for the session (the CLI sends the context directory's name). */
+                "X-Docker-Expose-Session-Name"?: string;
+                /**
+                 * @description A key tying sessions of the same client together, so the engine can reuse cached local
+                 *     context transfers between builds.
+                 */
+                "X-Docker-Expose-Session-Sharedkey"?: string;
+                /**
+                 * @description Full names of the gRPC methods the client serves (such as
+                 *     `/moby.filesync.v1.FileSync/DiffCopy`), the header repeated once per method. The
+                 *     engine calls only methods announced here.
+                 */
+                "X-Docker-Expose-Session-Grpc-Method"?: string[];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection now speaks HTTP/2 (h2c); the engine's gRPC calls to the client follow. */
+            101: {
+                headers: {
+                    /** @description `Upgrade`. */
+                    Connection?: string;
+                    /** @description `h2c`. */
+                    Upgrade?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+        };
+    };
     SystemDataUsage: {
         parameters: {
             query?: {
@@ -4407,6 +9286,193 @@ export interface operations {
                     "application/json": components["schemas"]["SystemVersion"];
                 };
             };
+            500: components["responses"]["ServerError"];
+        };
+    };
+    VolumeList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list volumes matching these filters, sent as a JSON object mapping each filter name
+                 *     to its values, e.g. `{"dangling":["true"],"label":["tmp"]}`. An unknown filter name is
+                 *     answered with 400.
+                 */
+                filters?: components["schemas"]["VolumeListFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching volumes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumeListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    VolumeCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The volume's name, driver, driver options and labels; `{}` makes an anonymous local volume. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VolumeCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description The volume (new, or the existing one of that name). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Volume"];
+                };
+            };
+            /** @description The name is not valid for the driver, or the options were refused. */
+            400: components["responses"]["BadRequest"];
+            /** @description The volume driver (plugin) does not exist. */
+            404: components["responses"]["NotFound"];
+            /** @description A volume of this name exists already with another driver. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    VolumePrune: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only prune volumes matching these filters, sent as a JSON object, e.g.
+                 *     `{"label":["tmp=yes"]}` or, from API 1.42, `{"all":["true"]}`. An unknown filter name is
+                 *     answered with 400.
+                 */
+                filters?: components["schemas"]["VolumePruneFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was removed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VolumePruneResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description Another volume prune is running. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    VolumeInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The volume's name (or, for a cluster volume, its swarm ID). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Volume"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    VolumeUpdate: {
+        parameters: {
+            query: {
+                /**
+                 * @description The `ClusterVolume.Version.Index` the update is based on, from a fresh inspect. If the
+                 *     volume changed since, the update is refused, so concurrent changes are not lost.
+                 */
+                version: number;
+            };
+            header?: never;
+            path: {
+                /** @description The volume's name (or, for a cluster volume, its swarm ID). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The volume's new spec. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["VolumeUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description The volume was updated. The body is empty. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description No cluster volume has this name or ID. */
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    VolumeDelete: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Also drop the engine's record of a volume whose driver fails to remove it (or is gone),
+                 *     and answer 204 for a volume that does not exist. It does not remove volumes in use.
+                 *     Default `false`.
+                 */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The volume's name (or, for a cluster volume, its swarm ID). */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The volume was removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The volume, or its driver, does not exist. */
+            404: components["responses"]["NotFound"];
+            /** @description A container uses the volume. */
+            409: components["responses"]["Conflict"];
             500: components["responses"]["ServerError"];
         };
     };

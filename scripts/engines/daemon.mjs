@@ -35,6 +35,8 @@ function dockerdArguments(engine, paths) {
     `--config-file=${paths.configFile}`,
   ];
   if (engine.bridge.gatewayCidr) args.push(`--bridge=${engine.bridge.name}`);
+  // Flags a daemon.json cannot carry next to --host (e.g. a second listener); see tls-engine.mjs.
+  args.push(...(engine.extraArguments?.(paths) ?? []));
   // No --containerd: each dockerd runs its own containerd, with state under its own exec/data roots.
   return args;
 }

@@ -44,7 +44,9 @@ function versionNote(mark, version, oldest) {
   return notes.join(' ');
 }
 
-function filterNode(node, version, oldest) {
+// `role` is 'content' for a `content` map and 'media' for its entries: media type objects have no
+// description, so they get no version note.
+function filterNode(node, version, oldest, role = 'node') {
   if (Array.isArray(node)) {
     return node
       .filter((item) => !(item && typeof item === 'object' && !presentIn(item['x-api'], version)))
@@ -56,12 +58,13 @@ function filterNode(node, version, oldest) {
   for (const [key, value] of Object.entries(changed)) {
     if (MARKS.has(key)) continue;
     if (value && typeof value === 'object' && !Array.isArray(value) && !presentIn(value['x-api'], version)) continue;
-    out[key] = filterNode(value, version, oldest);
+    const childRole = role === 'content' ? 'media' : key === 'content' ? 'content' : 'node';
+    out[key] = filterNode(value, version, oldest, childRole);
   }
   const mark = node['x-api'];
   if (mark) {
     if (mark.deprecated && compareVersions(version, mark.deprecated) >= 0) out.deprecated = true;
-    const note = versionNote(mark, version, oldest);
+    const note = role === 'media' ? '' : versionNote(mark, version, oldest);
     if (note) out.description = out.description ? `${out.description.trimEnd()}\n\n${note}` : note;
   }
   if (Array.isArray(out.enum) && node['x-api-enum']) {

@@ -1,0 +1,129 @@
+// docker.exec.run(): runs a command in a running container and returns its output and exit code.
+import type { Readable, Writable } from 'node:stream';
+import { DockerUsageError } from '../errors.js';
+import { toEnvList } from '../helpers/environment.js';
+import type { OperationContext } from '../operation-call.js';
+import { engineRequest } from './engine-request.js';
+import { startExec, waitForExecExit } from './exec-start.js';
+
+export type ExecInput = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;
+
+export interface ExecRunOptions<E extends 'utf8' | 'buffer' = 'utf8'> {
+  /** Extra environment, as `{ NAME: value }` or `['NAME=value']`. */
+  env?: Record<string, string | number | boolean | undefined> | readonly string[];
+  /** Working directory inside the container. */
+  workdir?: string;
+  /** `user`, `user:group`, `uid` or `uid:gid`. */
+  user?: string;
+  /** Run under a TTY: stdout and stderr arrive merged in `stdout`. */
+  tty?: boolean;
+  /** Fed to the process's stdin, then stdin is closed so the process reads EOF. */
+  stdin?: ExecInput;
+  /** `utf8` (default) returns strings, `buffer` returns Buffers. */
+  encoding?: E;
+  /** Most bytes of output (stdout and stderr together) to hold; more fails the call. Default 64 MiB. */
+  maxBuffer?: number;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult<T extends string | Buffer = string> {
+  stdout: T;
+  stderr: T;
+  exitCode: number;
+}
+
+const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
+
+export async function runExec<E extends 'utf8' | 'buffer' = 'utf8'>(
+  context: OperationContext,
+  containerId: string,
+  cmd: readonly string[],
+  options: ExecRunOptions<E> = {},
+): Promise<ExecResult<E extends 'buffer' ? Buffer : string>> {
+  checkCommand(cmd);
+  const { signal } = options;
+  const execId = await createExec(context, containerId, cmd, options);
+  const stream = startExec(context, execId, { tty: options.tty === true, signal });
+  const budget = { left: options.maxBuffer ?? DEFAULT_MAX_BUFFER };
+  let inputError: unknown;
+  const feeding =
+    options.stdin === undefined
+      ? Promise.resolve()
+      : feedStdin(options.stdin, stream.stdin).catch((error: unknown) => {
+          inputError = error;
+          stream.close();
+        });
+  const collect = (from: Readable) => collectOutput(from, budget, () => stream.close());
+  const [stdout, stderr] = await Promise.all([collect(stream.stdout), collect(stream.stderr), stream.done, feeding]);
+  if (inputError !== undefined) throw inputError;
+  if (budget.left < 0) throw new DockerUsageError(`exec output exceeded maxBuffer (${options.maxBuffer ?? DEFAULT_MAX_BUFFER} bytes); use execStart() to stream it`, { operation: 'ExecStart' });
+  const exit = await waitForExecExit(context, execId, signal);
+  // When the engine cannot start the process it writes its reason into stdout; that is an error message.
+  const [out, err] = exit.started ? [stdout, stderr] : [Buffer.alloc(0), Buffer.concat([stdout, stderr])];
+  const encode = (bytes: Buffer) => (options.encoding === 'buffer' ? bytes : bytes.toString('utf8'));
+  return { stdout: encode(out), stderr: encode(err), exitCode: exit.exitCode } as ExecResult<E extends 'buffer' ? Buffer : string>;
+}
+
+function checkCommand(cmd: readonly string[]): void {
+  if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((part) => typeof part !== 'string')) {
+    throw new DockerUsageError('exec.run needs the command as a non-empty array of strings, e.g. ["sh", "-c", "echo hi"]', { operation: 'ExecCreate' });
+  }
+}
+
+async function createExec(context: OperationContext, containerId: string, cmd: readonly string[], options: ExecRunOptions<'utf8' | 'buffer'>): Promise<string> {
+  if (typeof containerId !== 'string' || !containerId) throw new DockerUsageError('exec.run needs a container ID or name', { operation: 'ExecCreate' });
+  const env = isList(options.env) ? options.env : toEnvList(options.env ?? {});
+  const body = {
+    Cmd: cmd,
+    AttachStdin: options.stdin !== undefined,
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: options.tty === true,
+    ...(env.length ? { Env: env } : {}),
+    ...(options.workdir !== undefined ? { WorkingDir: options.workdir } : {}),
+    ...(options.user !== undefined ? { User: options.user } : {}),
+  };
+  const path = `/containers/${encodeURIComponent(containerId)}/exec`;
+  const created = (await engineRequest(context, { method: 'POST', path, json: body, operation: 'ExecCreate', signal: options.signal })) as { Id?: string };
+  if (!created?.Id) throw new DockerUsageError(`the engine created no exec in ${containerId}`, { operation: 'ExecCreate' });
+  return created.Id;
+}
+
+function isList(env: ExecRunOptions['env']): env is readonly string[] {
+  return Array.isArray(env);
+}
+
+/** Writes the input with backpressure, then half-closes; stops quietly if the process has gone. */
+async function feedStdin(input: ExecInput, stdin: Writable): Promise<void> {
+  const chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> = typeof input === 'string' || input instanceof Uint8Array ? [input] : input;
+  for await (const chunk of chunks) {
+    if (stdin.destroyed) return;
+    if (!stdin.write(chunk)) await drainedOrClosed(stdin);
+  }
+  stdin.end();
+}
+
+function drainedOrClosed(stdin: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = () => {
+      stdin.off('drain', settle);
+      stdin.off('close', settle);
+      resolve();
+    };
+    stdin.on('drain', settle);
+    stdin.on('close', settle);
+  });
+}
+
+async function collectOutput(from: Readable, budget: { left: number }, overflow: () => void): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of from as AsyncIterable<Buffer>) {
+    budget.left -= chunk.length;
+    if (budget.left < 0) {
+      overflow();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}

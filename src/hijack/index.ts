@@ -1,0 +1,38 @@
+// The hijack helpers as they appear on the client: docker.attach(), docker.execStart() and
+// docker.exec.run() (next to the generated exec operations).
+import type { OperationContext } from '../operation-call.js';
+import { attachContainer, type AttachOptions } from './attach.js';
+import { runExec, type ExecResult, type ExecRunOptions } from './exec-run.js';
+import { startExec, type ExecStartOptions, type ExecStream } from './exec-start.js';
+import type { HijackedStream } from './hijacked-stream.js';
+
+export type { AttachOptions, ExecResult, ExecRunOptions, ExecStartOptions, ExecStream, HijackedStream };
+export type { ExecInput } from './exec-run.js';
+export type { TerminalSize } from './engine-request.js';
+
+export interface HijackHelpers {
+  /**
+   * Attaches to a container's stdin/stdout/stderr. Returns at once; await `attached` before
+   * starting the container to receive all of its output.
+   */
+  attach(id: string, options?: AttachOptions): HijackedStream;
+  /** Starts a created exec and streams it, like attach. */
+  execStart(execId: string, options?: ExecStartOptions): ExecStream;
+  exec: {
+    /** Runs a command in a running container; resolves with its output and exit code. */
+    run<E extends 'utf8' | 'buffer' = 'utf8'>(
+      containerId: string,
+      cmd: readonly string[],
+      options?: ExecRunOptions<E>,
+    ): Promise<ExecResult<E extends 'buffer' ? Buffer : string>>;
+  };
+}
+
+/** Builds the helpers; `execGroup` is the generated `exec` group they join. */
+export function hijackHelpers(context: OperationContext, execGroup: object = {}): HijackHelpers {
+  return {
+    attach: (id, options) => attachContainer(context, id, options),
+    execStart: (execId, options) => startExec(context, execId, options),
+    exec: { ...execGroup, run: (containerId, cmd, options) => runExec(context, containerId, cmd, options) },
+  };
+}

@@ -1,0 +1,40 @@
+// What each progress stream's `done` resolves with, read from the messages as they pass.
+import type { ProgressMessage } from './progress-types.js';
+
+export interface PullSummary {
+  /** The digest the pulled reference resolved to (`Digest: sha256:…`). */
+  digest?: string;
+  /** The engine's closing line, e.g. `Status: Downloaded newer image for busybox:latest`. */
+  status?: string;
+}
+
+export interface PushSummary {
+  tag?: string;
+  digest?: string;
+  /** Size of the pushed manifest in bytes. */
+  size?: number;
+}
+
+export interface PluginSummary {
+  /** The last status the engine reported. */
+  status?: string;
+}
+
+export function summarizePull(summary: PullSummary, message: ProgressMessage): void {
+  const status = message.status;
+  if (status === undefined || message.id !== undefined) return;
+  if (status.startsWith('Digest: ')) summary.digest = status.slice('Digest: '.length).trim();
+  else summary.status = status;
+}
+
+export function summarizePush(summary: PushSummary, message: ProgressMessage): void {
+  const aux = message.aux as { Tag?: unknown; Digest?: unknown; Size?: unknown } | undefined;
+  if (!aux || typeof aux !== 'object') return;
+  if (typeof aux.Tag === 'string') summary.tag = aux.Tag;
+  if (typeof aux.Digest === 'string') summary.digest = aux.Digest;
+  if (typeof aux.Size === 'number') summary.size = aux.Size;
+}
+
+export function summarizePlugin(summary: PluginSummary, message: ProgressMessage): void {
+  if (message.status !== undefined) summary.status = message.status;
+}

@@ -1,0 +1,126 @@
+// docker.logs() against the real engines: multiplexed and TTY output, follow and not, since /
+// until / timestamps / tail, backpressure-friendly batches, abort, and typed errors. On API 1.41
+// (20.10, and the newest engine pinned to 1.41) the engine's Content-Type cannot tell TTY from
+// multiplexed, so these runs prove the inspect-based decision.
+import { randomUUID } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectOutputText, NotFoundError, type OutputFrame } from '../../src/index.js';
+import { targets } from './support/targets.js';
+
+describe.each(targets())('logs on $label', ({ docker }) => {
+  const run = randomUUID().slice(0, 8);
+  const created: string[] = [];
+
+  const runToEnd = async (body: Record<string, unknown>) => {
+    const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Labels: { 'test.run': run }, ...body } });
+    created.push(Id);
+    await docker.containers.start({ id: Id });
+    await docker.containers.wait({ id: Id });
+    return Id;
+  };
+
+  afterAll(async () => {
+    for (const id of created) await docker.containers.delete({ id, force: true }).catch(() => undefined);
+  });
+
+  it('keeps stdout and stderr apart, one frame per line, without a TTY', async () => {
+    const id = await runToEnd({ Cmd: ['sh', '-c', 'echo out1; echo err1 >&2; echo out2; printf "no newline" >&2'] });
+    const frames: Array<[string, string]> = [];
+    for await (const frame of docker.logs(id)) frames.push([frame.stream, frame.text]);
+    // The engine reads stdout and stderr through separate pipes: only the order within each is fixed.
+    expect(frames.filter(([stream]) => stream === 'stdout')).toEqual([
+      ['stdout', 'out1\n'],
+      ['stdout', 'out2\n'],
+    ]);
+    expect(frames.filter(([stream]) => stream === 'stderr')).toEqual([
+      ['stderr', 'err1\n'],
+      ['stderr', 'no newline'],
+    ]);
+  });
+
+  it('delivers a TTY container raw, both streams in stdout', async () => {
+    const id = await runToEnd({ Cmd: ['sh', '-c', 'echo out; echo err >&2'], Tty: true });
+    expect(await collectOutputText(docker.logs(id))).toEqual({ stdout: 'out\r\nerr\r\n', stderr: '' });
+  });
+
+  it('selects streams, the tail, and times with since / until / timestamps', async () => {
+    const id = await runToEnd({ Cmd: ['sh', '-c', 'for i in 1 2 3 4 5; do echo "line $i"; echo "warn $i" >&2; sleep 0.3; done'] });
+    // The engine takes the tail of both streams together, then drops the stream not asked for.
+    expect(await collectOutputText(docker.logs(id, { stderr: false, tail: 4 }))).toEqual({ stdout: 'line 4\nline 5\n', stderr: '' });
+
+    const stamped: Array<{ time: Date; nanos: string; text: string }> = [];
+    for await (const frame of docker.logs(id, { stderr: false, timestamps: true })) {
+      const [, stamp, fraction, text] = /^(\S+?)(\.\d+)?Z (.*)$/s.exec(frame.text)!;
+      stamped.push({ time: new Date(`${stamp}Z`), nanos: fraction ?? '', text: text! });
+    }
+    expect(stamped.map((s) => s.text)).toEqual(['line 1\n', 'line 2\n', 'line 3\n', 'line 4\n', 'line 5\n']);
+    const third = stamped[2]!;
+    // Both bounds include the exact nanosecond the timestamps give.
+    const thirdExact = `${Math.floor(third.time.getTime() / 1000)}${third.nanos.padEnd(10, '0')}`;
+    expect(await collectOutputText(docker.logs(id, { stderr: false, since: thirdExact }))).toEqual({ stdout: 'line 3\nline 4\nline 5\n', stderr: '' });
+    expect(await collectOutputText(docker.logs(id, { stderr: false, until: thirdExact }))).toEqual({ stdout: 'line 1\nline 2\nline 3\n', stderr: '' });
+    const between = new Date((stamped[1]!.time.getTime() + third.time.getTime()) / 2);
+    expect(await collectOutputText(docker.logs(id, { stdout: false, since: between }))).toEqual({ stdout: '', stderr: 'warn 3\nwarn 4\nwarn 5\n' });
+  });
+
+  it('follows a running container to its end', async () => {
+    const { Id } = await docker.containers.create({
+      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, Cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.2; done'] },
+    });
+    created.push(Id);
+    await docker.containers.start({ id: Id });
+    const arrivals: number[] = [];
+    const lines: string[] = [];
+    for await (const frame of docker.logs(Id, { follow: true })) {
+      arrivals.push(Date.now());
+      lines.push(frame.text);
+    }
+    expect(lines).toEqual(['tick 1\n', 'tick 2\n', 'tick 3\n', 'tick 4\n', 'tick 5\n', 'tick 6\n']);
+    // Delivered as written, not all at the end.
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThan(500);
+  });
+
+  it('stops following quietly on abort; the container keeps running', async () => {
+    const { Id } = await docker.containers.create({
+      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, Cmd: ['sh', '-c', 'while true; do echo alive; sleep 0.1; done'] },
+    });
+    created.push(Id);
+    await docker.containers.start({ id: Id });
+    const controller = new AbortController();
+    let frames = 0;
+    for await (const frame of docker.logs(Id, { follow: true, signal: controller.signal })) {
+      expect(frame.text).toBe('alive\n');
+      if (++frames === 3) controller.abort();
+    }
+    expect(frames).toBe(3);
+    expect((await docker.containers.inspect({ id: Id })).State?.Running).toBe(true);
+    await docker.containers.kill({ id: Id });
+  });
+
+  it('hands a large output over in batches, byte for byte', async () => {
+    const lines = 20_000;
+    const id = await runToEnd({ Cmd: ['sh', '-c', `i=0; while [ $i -lt ${lines} ]; do echo "row $i of the output"; i=$((i+1)); done`] });
+    let count = 0;
+    let batches = 0;
+    let mismatch: string | undefined;
+    for await (const batch of docker.logs(id).batches()) {
+      batches++;
+      for (const frame of batch as OutputFrame[]) {
+        if (frame.text !== `row ${count} of the output\n`) mismatch ??= `${count}: ${frame.text}`;
+        count++;
+      }
+    }
+    expect(mismatch).toBeUndefined();
+    expect(count).toBe(lines);
+    expect(batches).toBeLessThan(lines / 10);
+  });
+
+  it('fails with NotFoundError for a missing container', async () => {
+    const error = await docker
+      .logs(`missing-${run}`)
+      .next()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).message).toMatch(/No such container/);
+  });
+});
