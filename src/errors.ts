@@ -163,3 +163,31 @@ export class TarSourceError extends DockerError {
     this.code = code;
   }
 }
+
+/** A Docker CLI configuration file (config.json, a context's meta.json or TLS files) is unreadable or malformed. */
+export class DockerConfigError extends DockerUsageError {
+  /** The file (or folder) concerned. */
+  readonly path: string;
+
+  constructor(message: string, path: string) {
+    super(`${message} (${path})`);
+    this.path = path;
+  }
+}
+
+/**
+ * A credential helper (`docker-credential-<name>`) could not be run or failed. The message never
+ * holds what the helper printed on success, since that carries the secret.
+ */
+export class DockerCredentialHelperError extends DockerError {
+  /** The helper program, e.g. `docker-credential-pass`. */
+  readonly helper: string;
+  /** The registry whose credentials were asked for (absent for `list`). */
+  readonly registry?: string;
+
+  constructor(message: string, helper: string, registry?: string, options?: ErrorOptions) {
+    super(message, {}, options);
+    this.helper = helper;
+    this.registry = registry;
+  }
+}

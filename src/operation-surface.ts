@@ -21,7 +21,7 @@ type BodyOf<Op> = Op extends { requestBody?: infer B }
   ? [NonNullable<B>] extends [never]
     ? {}
     : NonNullable<B> extends { content: infer C }
-      ? undefined extends B
+      ? {} extends Pick<Op, 'requestBody' & keyof Op>
         ? { body?: C[keyof C] }
         : { body: C[keyof C] }
       : {}

@@ -2,6 +2,7 @@
 // failures to DockerConnectionError. Everything above it deals in versions and operations.
 import type { Dispatcher } from 'undici';
 import type { Connection } from './connection/dispatcher.js';
+import { tlsFailureReason } from './connection/tls-failure.js';
 import { DockerConnectionError, type DockerErrorContext } from './errors.js';
 
 export interface TransportRequest {
@@ -33,10 +34,12 @@ const reasons: Record<string, string> = {
   UND_ERR_DESTROYED: 'the client is closed',
 };
 
-export function connectionError(connection: Connection, error: unknown, context: DockerErrorContext = {}): DockerConnectionError {
+export function connectionError(connection: Connection, reported: unknown, context: DockerErrorContext = {}): DockerConnectionError {
+  const error = connection.explainFailure?.(reported) ?? reported;
   const code = findCode(error);
-  const reason = (code && reasons[code]) ?? (error as Error)?.message ?? String(error);
-  const suffix = code && reasons[code] ? ` (${code})` : '';
+  const known = code ? (reasons[code] ?? tlsFailureReason(code)) : undefined;
+  const reason = known ?? (error as Error)?.message ?? String(error);
+  const suffix = known ? ` (${code})` : '';
   return new DockerConnectionError(connection.endpoint.display, reason + suffix, code, context, error);
 }
 

@@ -62,7 +62,7 @@ export async function directoryContext(folder: string, options: DirectoryContext
   }
   const generated: GeneratedEntry[] = [];
   const omit = new Set<string>();
-  let dockerfileName = deletableName(enginePatterns, engineDeletes, (name) => isSent(root, filter, name));
+  let dockerfileName = deletableName(enginePatterns, engineDeletes, (name) => existsInContext(root, name));
   if (!dockerfileName) {
     // No name of its own would be deleted: add one to the .dockerignore the engine reads, as the Docker CLI does.
     dockerfileName = `.dockerfile.${randomBytes(10).toString('hex')}`;
@@ -79,9 +79,9 @@ export async function directoryContext(folder: string, options: DirectoryContext
   };
 }
 
-// Whether the context sends a top-level entry of that name (so a generated file cannot take it).
-function isSent(root: string, filter: ContextFilter, name: string): boolean {
-  return lstatSync(`${root}/${name}`, { throwIfNoEntry: false }) !== undefined && filter.keeps(name).kept;
+// A generated file never takes the name of something in the context, sent or not.
+function existsInContext(root: string, name: string): boolean {
+  return lstatSync(`${root}/${name}`, { throwIfNoEntry: false }) !== undefined;
 }
 
 async function contextRoot(folder: string): Promise<string> {

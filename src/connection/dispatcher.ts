@@ -1,34 +1,37 @@
-// One undici Agent per client, connected the way the endpoint needs.
+// One undici Agent per client, connected the way the endpoint needs: a unix socket, TCP (with TLS
+// when asked) or an `ssh` process per connection.
 import { Agent } from 'undici';
 import type { Endpoint } from './endpoint.js';
+import { sshConnector } from './ssh-connector.js';
+import { tlsConnector } from './tls-connector.js';
 
 export interface Connection {
   dispatcher: Agent;
-  /** The origin requests are addressed to (unix sockets still need a syntactically valid one). */
+  /** The origin requests are addressed to (unix sockets and ssh still need a syntactically valid one). */
   origin: string;
   endpoint: Endpoint;
+  /** Swaps a transport error for the more telling one behind it (a TLS alert), if the connector knows it. */
+  explainFailure?(error: unknown): unknown;
 }
 
 export function connect(endpoint: Endpoint): Connection {
-  if (endpoint.kind === 'unix') {
-    return {
-      dispatcher: new Agent({ connect: { socketPath: endpoint.socketPath }, pipelining: 1 }),
-      origin: 'http://localhost',
-      endpoint,
-    };
+  switch (endpoint.kind) {
+    case 'unix':
+      return {
+        dispatcher: new Agent({ connect: { socketPath: endpoint.socketPath }, pipelining: 1 }),
+        origin: 'http://localhost',
+        endpoint,
+      };
+    case 'ssh':
+      return {
+        dispatcher: new Agent({ connect: sshConnector(endpoint.destination, endpoint.ssh, endpoint.env), pipelining: 1 }),
+        origin: 'http://localhost',
+        endpoint,
+      };
+    case 'tcp': {
+      if (!endpoint.tls) return { dispatcher: new Agent({ pipelining: 1 }), origin: endpoint.origin, endpoint };
+      const tls = tlsConnector(endpoint.tls);
+      return { dispatcher: new Agent({ pipelining: 1, connect: tls.connect }), origin: endpoint.origin, endpoint, explainFailure: tls.explain };
+    }
   }
-  const tls = endpoint.tls;
-  const dispatcher = new Agent({
-    pipelining: 1,
-    connect: tls
-      ? {
-          ca: tls.ca,
-          cert: tls.cert,
-          key: tls.key,
-          servername: tls.servername,
-          rejectUnauthorized: tls.rejectUnauthorized ?? true,
-        }
-      : {},
-  });
-  return { dispatcher, origin: endpoint.origin, endpoint };
 }

@@ -1,11 +1,17 @@
-// Works out where the engine is, in the order the Docker CLI uses: explicit options, then
-// DOCKER_HOST (with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), then the default socket.
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// Works out where the engine is, in the order the Docker CLI uses: explicit options (host, socket
+// path or context), then DOCKER_HOST (with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), then
+// DOCKER_CONTEXT, then the current context of config.json, then the default socket.
 import { DockerUsageError } from '../errors.js';
+import { cliConfigDir, readCliConfig } from './cli-config.js';
+import { DEFAULT_CONTEXT, readContext } from './docker-context.js';
+import { endpointFromUrl, unixEndpoint } from './host-url.js';
+import type { SshDestination, SshOptions } from './ssh-destination.js';
+import { tlsFromEnv } from './tls-environment.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
+
+export { tlsFromEnv };
+export type { SshOptions };
 
 /** TLS material for a `tcp://` or `https://` endpoint. Verification is on unless disabled here. */
 export interface TlsOptions {
@@ -19,65 +25,46 @@ export interface TlsOptions {
 }
 
 export interface ConnectionOptions {
-  /** A Docker host URL: `unix:///path`, `tcp://host:port`, `http://…`, `https://…`. */
+  /** A Docker host URL: `unix:///path`, `tcp://host:port`, `http://…`, `https://…`, `ssh://[user@]host[:port]`. */
   host?: string;
   /** Path of the engine's unix socket; shorthand for `host: 'unix://' + socketPath`. */
   socketPath?: string;
+  /** A Docker context by name, like `docker --context NAME`; not together with `host`/`socketPath`. */
+  context?: string;
   /** TLS for tcp/https endpoints. With `host: 'tcp://…'` it switches TLS on. */
   tls?: TlsOptions;
-  /** Where to read DOCKER_HOST and friends from; defaults to `process.env`. */
+  /** How `ssh://` endpoints run the system's `ssh` (program, extra arguments such as `-i key`). */
+  ssh?: SshOptions;
+  /** The Docker CLI configuration folder (contexts, config.json); default `$DOCKER_CONFIG`, else `~/.docker`. */
+  configDir?: string;
+  /** Where to read DOCKER_HOST and friends from (and the environment `ssh` runs in); defaults to `process.env`. */
   env?: NodeJS.ProcessEnv;
 }
 
 export type Endpoint =
   | { kind: 'unix'; socketPath: string; display: string }
-  | { kind: 'tcp'; origin: string; tls?: TlsOptions; display: string };
+  | { kind: 'tcp'; origin: string; tls?: TlsOptions; display: string }
+  | { kind: 'ssh'; destination: SshDestination; ssh: SshOptions; env?: NodeJS.ProcessEnv; display: string };
 
 export function resolveEndpoint(options: ConnectionOptions = {}): Endpoint {
   const env = options.env ?? process.env;
+  const withEnv = (endpoint: Endpoint): Endpoint => (endpoint.kind === 'ssh' && options.env ? { ...endpoint, env: options.env } : endpoint);
+  if (options.context !== undefined && (options.host || options.socketPath)) {
+    throw new DockerUsageError('give either `context` or `host`/`socketPath`, not both (the Docker CLI refuses --context with --host too)');
+  }
   if (options.socketPath) return unixEndpoint(options.socketPath);
-  if (options.host) return endpointFromUrl(options.host, options.tls);
-  if (env.DOCKER_HOST) return endpointFromUrl(env.DOCKER_HOST, options.tls ?? tlsFromEnv(env));
+  if (options.host) return withEnv(endpointFromUrl(options.host, options.tls, options.ssh));
+  const contextName = options.context ?? (env.DOCKER_HOST ? undefined : currentContextName(options, env));
+  if (contextName !== undefined && contextName !== DEFAULT_CONTEXT) {
+    const context = readContext(cliConfigDir({ configDir: options.configDir, env }), contextName);
+    return withEnv(endpointFromUrl(context.host, options.tls ?? context.tls, options.ssh));
+  }
+  if (env.DOCKER_HOST) return withEnv(endpointFromUrl(env.DOCKER_HOST, options.tls ?? tlsFromEnv(env), options.ssh));
   return unixEndpoint(DEFAULT_SOCKET);
 }
 
-function unixEndpoint(socketPath: string): Endpoint {
-  return { kind: 'unix', socketPath, display: `unix://${socketPath}` };
-}
-
-function endpointFromUrl(raw: string, tls: TlsOptions | undefined): Endpoint {
-  const scheme = /^([a-z0-9+.-]+):\/\//i.exec(raw)?.[1]?.toLowerCase();
-  if (!scheme) throw new DockerUsageError(`Docker host "${raw}" has no scheme; expected unix://, tcp://, http:// or https://`);
-  if (scheme === 'unix') {
-    const path = raw.slice('unix://'.length);
-    if (!path) throw new DockerUsageError(`Docker host "${raw}" names no socket path`);
-    return unixEndpoint(path);
-  }
-  if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
-    const secure = scheme === 'https' || (scheme === 'tcp' && tls !== undefined);
-    let url: URL;
-    try {
-      url = new URL(raw.replace(/^[a-z0-9+.-]+:\/\//i, secure ? 'https://' : 'http://'));
-    } catch {
-      throw new DockerUsageError(`Docker host "${raw}" is not a valid URL`);
-    }
-    if (!url.port) url.port = secure ? '2376' : '2375';
-    const origin = `${url.protocol}//${url.host}`;
-    return { kind: 'tcp', origin, ...(secure ? { tls: tls ?? {} } : {}), display: `${scheme}://${url.host}` };
-  }
-  throw new DockerUsageError(`Docker host scheme "${scheme}://" is not supported (use unix://, tcp://, http:// or https://)`);
-}
-
-/** DOCKER_TLS_VERIFY (any non-empty value) turns on verified TLS with the files of DOCKER_CERT_PATH. */
-export function tlsFromEnv(env: NodeJS.ProcessEnv): TlsOptions | undefined {
-  if (!env.DOCKER_TLS_VERIFY) return undefined;
-  const dir = env.DOCKER_CERT_PATH || join(homedir(), '.docker');
-  const read = (name: string) => {
-    try {
-      return readFileSync(join(dir, name));
-    } catch (error) {
-      throw new DockerUsageError(`DOCKER_TLS_VERIFY is set but ${join(dir, name)} cannot be read: ${(error as Error).message}`);
-    }
-  };
-  return { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem'), rejectUnauthorized: true };
+/** DOCKER_CONTEXT, else config.json's currentContext (the config file is only read when needed). */
+function currentContextName(options: ConnectionOptions, env: NodeJS.ProcessEnv): string | undefined {
+  if (env.DOCKER_CONTEXT) return env.DOCKER_CONTEXT;
+  return readCliConfig(cliConfigDir({ configDir: options.configDir, env })).currentContext || undefined;
 }

@@ -46,7 +46,8 @@ describe.each(targets())('events on $label', ({ docker, engine, apiVersion, conf
     since = seconds(Date.now() - 1000);
     const { Id } = await docker.containers.create({
       name: containerName,
-      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', 'exit 3'], Labels: { 'test.run': run } },
+      // No network: the run must not depend on the state of the engine's default bridge.
+      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', 'exit 3'], Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' } },
     });
     containerId = Id;
     await docker.containers.start({ id: Id });

@@ -43,9 +43,13 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
     return messages;
   };
 
+  // Nothing here needs a network: containers and build steps run with network mode `none`, so the
+  // tests do not depend on the engines' bridges.
+  const offline = { NetworkMode: 'none' };
+
   // Runs a busybox-based image with a shell command and returns its exit code.
   const runIn = async (image: string, command: string): Promise<number> => {
-    const { Id } = await docker.containers.create({ body: { Image: image, Cmd: ['sh', '-c', command], Labels: label } });
+    const { Id } = await docker.containers.create({ body: { Image: image, Cmd: ['sh', '-c', command], Labels: label, HostConfig: offline } });
     containers.push(Id);
     await docker.containers.start({ id: Id });
     return (await docker.containers.wait({ id: Id })).StatusCode;
@@ -59,7 +63,7 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
 
   it('commits a container that wrote a file, then runs the committed image and finds the file', async () => {
     const { Id: source } = await docker.containers.create({
-      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', `echo committed-${run} > /marker`], Labels: label },
+      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', `echo committed-${run} > /marker`], Labels: label, HostConfig: offline },
     });
     containers.push(source);
     await docker.containers.start({ id: source });
@@ -186,6 +190,7 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
       'ImageBuild',
       await docker.images.build({
         version: '1',
+        networkmode: 'none',
         t: [`${built}:v1`, `${built}:v2`],
         buildargs: { GREETING: `hello-${run}` },
         labels: label,
@@ -211,7 +216,7 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
 
   it('reports a failing build step in the stream with HTTP 200, and refuses an unknown builder version', async () => {
     const context = await tarOf([{ name: 'Dockerfile', content: 'FROM busybox:latest\nRUN exit 3\n' }]);
-    const messages = await progress('ImageBuild', await docker.images.build({ version: '1', labels: label, forcerm: true, body: context }));
+    const messages = await progress('ImageBuild', await docker.images.build({ version: '1', networkmode: 'none', labels: label, forcerm: true, body: context }));
     const failure = errorOf(messages);
     expect(failure).toBeDefined();
     expect(String((failure!.errorDetail as Message).message)).toMatch(/returned a non-zero code: 3/);
@@ -226,7 +231,7 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
     const started = new Date();
     const context = await tarOf([{ name: 'Dockerfile', content: `FROM busybox:latest\nRUN echo ${run} > /run-id\n` }]);
     images.push(`${repo}-bk:v1`);
-    const messages = await progress('ImageBuild', await docker.images.build({ version: '2', t: [`${repo}-bk:v1`], body: context }));
+    const messages = await progress('ImageBuild', await docker.images.build({ version: '2', networkmode: 'none', t: [`${repo}-bk:v1`], body: context }));
     expect(errorOf(messages)).toBeUndefined();
     expect(messages.some((m) => m.id === 'moby.buildkit.trace')).toBe(true);
     const records = await buildCacheRecords(engine.socket);
@@ -250,7 +255,7 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
     const started = new Date();
     const buildid = `test-${run}-cancel`;
     const context = await tarOf([{ name: 'Dockerfile', content: `FROM busybox:latest\nRUN sleep 60 && echo ${run}\n` }]);
-    const answer = await docker.images.build({ version: '2', buildid, nocache: true, body: context });
+    const answer = await docker.images.build({ version: '2', networkmode: 'none', buildid, nocache: true, body: context });
     const reading = progress('ImageBuild', answer);
     await new Promise((resolve) => setTimeout(resolve, 3000));
     const before = Date.now();

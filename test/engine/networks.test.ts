@@ -24,10 +24,14 @@ describe.each(targets())('networks on $label', ({ docker, apiVersion, engine }) 
     networks.push(answer.Id);
     return answer;
   };
+  // Containers start on a network of this run rather than the default bridge, so the tests do
+  // not depend on the engine's docker0 (and show that a container can sit on several networks).
+  let home: Promise<string> | undefined;
   const runContainer = async (name: string) => {
+    home ??= createNetwork('home', { IPAM: { Config: [{ Subnet: `${net(5)}.0/24` }] } }).then(() => `home-${run}`);
     const { Id } = await docker.containers.create({
       name: `${name}-${run}`,
-      body: { Image: 'busybox:latest', Cmd: ['sleep', '300'], Labels: label },
+      body: { Image: 'busybox:latest', Cmd: ['sleep', '300'], Labels: label, HostConfig: { NetworkMode: await home } },
     });
     containers.push(Id);
     await docker.containers.start({ id: Id });

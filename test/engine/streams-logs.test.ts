@@ -12,7 +12,7 @@ describe.each(targets())('logs on $label', ({ docker }) => {
   const created: string[] = [];
 
   const runToEnd = async (body: Record<string, unknown>) => {
-    const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Labels: { 'test.run': run }, ...body } });
+    const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, ...body } });
     created.push(Id);
     await docker.containers.start({ id: Id });
     await docker.containers.wait({ id: Id });
@@ -48,24 +48,25 @@ describe.each(targets())('logs on $label', ({ docker }) => {
     // The engine takes the tail of both streams together, then drops the stream not asked for.
     expect(await collectOutputText(docker.logs(id, { stderr: false, tail: 4 }))).toEqual({ stdout: 'line 4\nline 5\n', stderr: '' });
 
-    const stamped: Array<{ time: Date; nanos: string; text: string }> = [];
-    for await (const frame of docker.logs(id, { stderr: false, timestamps: true })) {
-      const [, stamp, fraction, text] = /^(\S+?)(\.\d+)?Z (.*)$/s.exec(frame.text)!;
-      stamped.push({ time: new Date(`${stamp}Z`), nanos: fraction ?? '', text: text! });
+    const stamped = new Map<string, { time: Date; exact: string }>();
+    for await (const frame of docker.logs(id, { timestamps: true })) {
+      const [, seconds, fraction, text] = /^(\S+?)(\.\d+)?Z (.*)\n$/s.exec(frame.text)!;
+      const time = new Date(`${seconds}${(fraction ?? '').slice(0, 4)}Z`);
+      stamped.set(text!, { time, exact: `${Math.floor(time.getTime() / 1000)}${(fraction ?? '').padEnd(10, '0')}` });
     }
-    expect(stamped.map((s) => s.text)).toEqual(['line 1\n', 'line 2\n', 'line 3\n', 'line 4\n', 'line 5\n']);
-    const third = stamped[2]!;
+    expect([...stamped.keys()].sort()).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'warn 1', 'warn 2', 'warn 3', 'warn 4', 'warn 5']);
     // Both bounds include the exact nanosecond the timestamps give.
-    const thirdExact = `${Math.floor(third.time.getTime() / 1000)}${third.nanos.padEnd(10, '0')}`;
-    expect(await collectOutputText(docker.logs(id, { stderr: false, since: thirdExact }))).toEqual({ stdout: 'line 3\nline 4\nline 5\n', stderr: '' });
-    expect(await collectOutputText(docker.logs(id, { stderr: false, until: thirdExact }))).toEqual({ stdout: 'line 1\nline 2\nline 3\n', stderr: '' });
-    const between = new Date((stamped[1]!.time.getTime() + third.time.getTime()) / 2);
-    expect(await collectOutputText(docker.logs(id, { stdout: false, since: between }))).toEqual({ stdout: '', stderr: 'warn 3\nwarn 4\nwarn 5\n' });
+    const third = stamped.get('line 3')!.exact;
+    expect(await collectOutputText(docker.logs(id, { stderr: false, since: third }))).toEqual({ stdout: 'line 3\nline 4\nline 5\n', stderr: '' });
+    expect(await collectOutputText(docker.logs(id, { stderr: false, until: third }))).toEqual({ stdout: 'line 1\nline 2\nline 3\n', stderr: '' });
+    // A Date has milliseconds only: rounded down, it still includes the line written in that millisecond.
+    const since = stamped.get('warn 3')!.time;
+    expect(await collectOutputText(docker.logs(id, { stdout: false, since }))).toEqual({ stdout: '', stderr: 'warn 3\nwarn 4\nwarn 5\n' });
   });
 
   it('follows a running container to its end', async () => {
     const { Id } = await docker.containers.create({
-      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, Cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.2; done'] },
+      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, Cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.2; done'] },
     });
     created.push(Id);
     await docker.containers.start({ id: Id });
@@ -82,7 +83,7 @@ describe.each(targets())('logs on $label', ({ docker }) => {
 
   it('stops following quietly on abort; the container keeps running', async () => {
     const { Id } = await docker.containers.create({
-      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, Cmd: ['sh', '-c', 'while true; do echo alive; sleep 0.1; done'] },
+      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, Cmd: ['sh', '-c', 'while true; do echo alive; sleep 0.1; done'] },
     });
     created.push(Id);
     await docker.containers.start({ id: Id });

@@ -38,6 +38,11 @@ export async function versionTyping(id: string): Promise<void> {
   // @ts-expect-error id is missing
   await newest.containers.inspect({});
 
+  // Optional request bodies stay optional, required ones are required.
+  await newest.images.commit({ container: id });
+  // @ts-expect-error ContainerCreate needs its body
+  await newest.containers.create({ name: 'x' });
+
   // The raw client is typed from the same version's paths.
   await v141.raw.GET('/containers/{id}/json', { params: { path: { id } } });
 }

@@ -1,0 +1,115 @@
+// The stdin/stdout of one `ssh … docker system dial-stdio` process as a single duplex socket, so
+// undici (and the hijack helpers after an upgrade) can use it like a TCP connection:
+// - end() closes ssh's stdin, which dial-stdio turns into a half-close towards the engine;
+// - the end of the stream is only signalled once ssh has exited, so a failing ssh reports its own
+//   reason (from its stderr) instead of "the other side closed";
+// - destroy() stops the process.
+import type { ChildProcessByStdio } from 'node:child_process';
+import { Duplex } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+
+type SshProcess = ChildProcessByStdio<Writable, Readable, Readable>;
+
+// Enough of ssh's stderr to explain a failure; older output is dropped.
+const STDERR_LIMIT = 4 * 1024;
+
+/** ssh (or the remote dial-stdio) ended with a failure; the message is ssh's own explanation. */
+export class SshExitError extends Error {
+  readonly code = 'ERR_SSH_EXITED';
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+
+  constructor(exitCode: number | null, signal: NodeJS.Signals | null, stderr: string) {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
+    super(`ssh ${how}${stderr ? `: ${stderr}` : ' without saying why'}`);
+    this.exitCode = exitCode;
+    this.signal = signal;
+  }
+}
+
+export class SshSocket extends Duplex {
+  readonly #child: SshProcess;
+  #stderr = '';
+  #exited = false;
+  #code: number | null = null;
+  #signal: NodeJS.Signals | null = null;
+
+  constructor(child: SshProcess) {
+    super({ allowHalfOpen: true });
+    this.#child = child;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) child.stdout.pause();
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      this.#stderr = (this.#stderr + text).slice(-STDERR_LIMIT);
+    });
+    // Writes to a process that has gone fail with EPIPE; its exit explains more, so that is reported.
+    child.stdin.on('error', () => undefined);
+    child.on('error', (error) => this.destroy(error));
+    child.on('close', (code, signal) => this.#onExit(code, signal));
+  }
+
+  /** Keep-alive connections are unref'd while idle so they never hold the program open. */
+  ref(): this {
+    this.#child.ref();
+    for (const stream of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) (stream as unknown as { ref?: () => void }).ref?.();
+    return this;
+  }
+
+  unref(): this {
+    this.#child.unref();
+    for (const stream of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+    return this;
+  }
+
+  // undici sets these on TCP sockets; there is nothing to set on a pipe.
+  setNoDelay(): this {
+    return this;
+  }
+
+  setKeepAlive(): this {
+    return this;
+  }
+
+  setTimeout(): this {
+    return this;
+  }
+
+  override _read(): void {
+    this.#child.stdout.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.#exited) return callback(this.#exitError() ?? new SshExitError(0, null, 'the connection is closed'));
+    this.#child.stdin.write(chunk, (error) => callback(error && this.#exited ? this.#exitError() : error));
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#child.stdin.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (!this.#exited) {
+      this.#child.stdin.destroy();
+      this.#child.stdout.destroy();
+      this.#child.kill('SIGTERM');
+    }
+    callback(error);
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.#exited = true;
+    this.#code = code;
+    this.#signal = signal;
+    if (this.destroyed) return;
+    const failure = this.#exitError();
+    if (failure) this.destroy(failure);
+    else this.push(null);
+  }
+
+  #exitError(): SshExitError | undefined {
+    if (this.#code === 0 && !this.#signal) return undefined;
+    return new SshExitError(this.#code, this.#signal, this.#stderr.trim());
+  }
+}

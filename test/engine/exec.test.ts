@@ -1,0 +1,166 @@
+// Exec instances on the real engines, without attaching (the hijacked, attached start is tested
+// with the stream helpers): create in a running container, start detached, follow the process
+// through inspect to its exit code, resize a TTY exec, and the engines' 400/404/409 answers.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BadRequestError, ConflictError, NotFoundError, compareApiVersions } from '../../src/index.js';
+import { targets } from './support/targets.js';
+
+describe.each(targets())('exec on $label', ({ docker, apiVersion }) => {
+  const run = randomUUID().slice(0, 8);
+  const label = { 'test.run': run };
+  const containers: string[] = [];
+  let box = '';
+  const atLeast = (version: string) => compareApiVersions(apiVersion, version) >= 0;
+
+  const startContainer = async (name: string) => {
+    const { Id } = await docker.containers.create({
+      name: `${name}-${run}`,
+      body: { Image: 'busybox:latest', Cmd: ['sleep', '300'], Labels: label, HostConfig: { NetworkMode: 'none' } },
+    });
+    containers.push(Id);
+    await docker.containers.start({ id: Id });
+    return Id;
+  };
+
+  // POST /exec/{id}/start with Detach: the engine answers 200 with an empty body at once. The
+  // operation method refuses ExecStart (it is a hijack operation served by the exec helpers),
+  // so the detached start goes through the raw client.
+  const startDetached = async (id: string, tty = false) => {
+    const { response, data, error } = await docker.raw.POST('/exec/{id}/start', {
+      params: { path: { id } },
+      body: { Detach: true, Tty: tty },
+      parseAs: 'text',
+    });
+    return { status: response.status, body: data, error: error as { message?: string } | undefined };
+  };
+
+  const waitForExit = async (id: string) => {
+    for (let i = 0; i < 200; i++) {
+      const state = await docker.exec.inspect({ id });
+      if (!state.Running && state.ExitCode !== null) return state;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`exec ${id} did not finish within 10 s`);
+  };
+
+  beforeAll(async () => {
+    box = await startContainer('box');
+  });
+
+  afterAll(async () => {
+    for (const id of containers) await docker.containers.delete({ id, force: true }).catch(() => undefined);
+  });
+
+  it('creates an exec, starts it detached (200, empty body) and follows it to its exit code', async () => {
+    const { Id } = await docker.exec.create({
+      id: box,
+      body: { Cmd: ['sh', '-c', 'sleep 1; exit 5'], Env: ['GREETING=hi'], User: '1:1', WorkingDir: '/tmp', AttachStdout: true },
+    });
+    expect(Id).toMatch(/^[0-9a-f]{64}$/);
+
+    const before = await docker.exec.inspect({ id: Id });
+    expect(before).toMatchObject({ ID: Id, ContainerID: box, Running: false, ExitCode: null, Pid: 0, OpenStdout: true, OpenStdin: false, DetachKeys: '' });
+    expect(before.ProcessConfig).toMatchObject({ entrypoint: 'sh', arguments: ['-c', 'sleep 1; exit 5'], tty: false, user: '1:1' });
+
+    expect(await startDetached(Id)).toEqual({ status: 200, body: '', error: undefined });
+    const running = await docker.exec.inspect({ id: Id });
+    expect(running.Running).toBe(true);
+    expect(running.Pid).toBeGreaterThan(0);
+    expect(running.ExitCode).toBeNull();
+    // Started already: a second start is refused with 409 while it runs and after it ended.
+    expect((await startDetached(Id)).status).toBe(409);
+
+    const done = await waitForExit(Id);
+    expect(done.ExitCode).toBe(5);
+    expect(done.Pid).toBe(running.Pid);
+    const again = await startDetached(Id);
+    expect(again.status).toBe(409);
+    expect(again.error?.message).toMatch(/has already run/);
+  });
+
+  it('passes environment, working directory and user to the process', async () => {
+    const { Id } = await docker.exec.create({
+      id: box,
+      body: { Cmd: ['sh', '-c', 'test "$GREETING" = hi && test "$(pwd)" = /tmp && test "$(id -u):$(id -g)" = 1:2'], Env: ['GREETING=hi'], User: '1:2', WorkingDir: '/tmp' },
+    });
+    await startDetached(Id);
+    expect((await waitForExit(Id)).ExitCode).toBe(0);
+  });
+
+  it('reports the detach keys as the base64 of their key codes', async () => {
+    const { Id } = await docker.exec.create({ id: box, body: { Cmd: ['true'], DetachKeys: 'ctrl-p,ctrl-q', AttachStdin: true } });
+    const state = await docker.exec.inspect({ id: Id });
+    expect(state.DetachKeys).toBe(Buffer.from([0x10, 0x11]).toString('base64'));
+    expect(state.OpenStdin).toBe(true);
+    expect(state.ProcessConfig.arguments).toEqual([]);
+  });
+
+  it('resizes the terminal of a running TTY exec, which the process then sees', async () => {
+    const marker = `/tmp/size-${run}`;
+    const { Id } = await docker.exec.create({ id: box, body: { Cmd: ['sh', '-c', `sleep 1; stty size > ${marker}`], Tty: true } });
+    expect((await docker.exec.inspect({ id: Id })).ProcessConfig.tty).toBe(true);
+    expect((await startDetached(Id, true)).status).toBe(200);
+    await docker.exec.resize({ id: Id, h: 40, w: 120 });
+    expect((await waitForExit(Id)).ExitCode).toBe(0);
+
+    const { Id: check } = await docker.exec.create({ id: box, body: { Cmd: ['sh', '-c', `test "$(cat ${marker})" = "40 120"`] } });
+    await startDetached(check);
+    expect((await waitForExit(check)).ExitCode).toBe(0);
+
+    // Once the process has ended there is nothing to resize: 404.
+    await expect(docker.exec.resize({ id: Id, h: 10, w: 10 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(docker.exec.resize({ id: `missing-${run}`, h: 10, w: 10 })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('accepts a resize of a running exec without a TTY, changing nothing', async () => {
+    const { Id } = await docker.exec.create({ id: box, body: { Cmd: ['sleep', '2'] } });
+    await startDetached(Id);
+    await expect(docker.exec.resize({ id: Id, h: 40, w: 120 })).resolves.toBeUndefined();
+    expect((await waitForExit(Id)).ExitCode).toBe(0);
+  });
+
+  it(
+    atLeast('1.42') ? 'sizes the terminal from ConsoleSize at creation (API 1.42+)' : 'has no ConsoleSize before API 1.42 (not in the 1.41 types)',
+    async () => {
+      if (!atLeast('1.42')) {
+        type CreateBody = Parameters<typeof docker.exec.create>[0]['body'];
+        // @ts-expect-error ConsoleSize arrived in API 1.42
+        const body: CreateBody = { Cmd: ['true'], ConsoleSize: [30, 90] };
+        expect(body.Cmd).toEqual(['true']);
+        return;
+      }
+      const marker = `/tmp/console-${run}`;
+      const create = docker.exec.create as (params: Record<string, unknown>) => Promise<{ Id: string }>;
+      const { Id } = await create({ id: box, body: { Cmd: ['sh', '-c', `stty size > ${marker}`], Tty: true, ConsoleSize: [30, 90] } });
+      await startDetached(Id, true);
+      expect((await waitForExit(Id)).ExitCode).toBe(0);
+      const { Id: check } = await docker.exec.create({ id: box, body: { Cmd: ['sh', '-c', `test "$(cat ${marker})" = "30 90"`] } });
+      await startDetached(check);
+      expect((await waitForExit(check)).ExitCode).toBe(0);
+    },
+  );
+
+  it('answers 404 for unknown containers and exec instances, 409 for stopped or paused containers, 400 without a command', async () => {
+    await expect(docker.exec.create({ id: `missing-${run}`, body: { Cmd: ['true'] } })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(docker.exec.inspect({ id: `missing-${run}` })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await startDetached(`missing-${run}`)).status).toBe(404);
+    await expect(docker.exec.create({ id: box, body: { Cmd: [] } })).rejects.toBeInstanceOf(BadRequestError);
+
+    const other = await startContainer('paused');
+    await docker.containers.pause({ id: other });
+    await expect(docker.exec.create({ id: other, body: { Cmd: ['true'] } })).rejects.toBeInstanceOf(ConflictError);
+    await docker.containers.unpause({ id: other });
+
+    // An exec instance lives only as long as its container runs.
+    const { Id: pending } = await docker.exec.create({ id: other, body: { Cmd: ['true'] } });
+    await docker.containers.kill({ id: other });
+    await docker.containers.wait({ id: other });
+    await expect(docker.exec.inspect({ id: pending })).rejects.toBeInstanceOf(NotFoundError);
+    expect((await startDetached(pending)).status).toBe(404);
+
+    const error = await docker.exec.create({ id: other, body: { Cmd: ['true'] } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as Error).message).toMatch(/is not running/);
+  });
+});

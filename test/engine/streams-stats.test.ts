@@ -1,0 +1,69 @@
+// docker.stats() / docker.statsOnce() against the real engines: a stream of samples, single
+// samples with and without one-shot, abort, typed errors; every sample is checked against the
+// spec of the version spoken (strictly when it is the engine's own).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../src/index.js';
+import { targets } from './support/targets.js';
+
+describe.each(targets())('stats on $label', ({ docker, conformance }) => {
+  const run = randomUUID().slice(0, 8);
+  const name = `streams-stats-${run}`;
+  let id = '';
+
+  beforeAll(async () => {
+    const created = await docker.containers.create({
+      name,
+      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, Cmd: ['sh', '-c', 'while true; do :; done'] },
+    });
+    id = created.Id;
+    await docker.containers.start({ id });
+  });
+
+  afterAll(async () => {
+    await docker.containers.delete({ id, force: true }).catch(() => undefined);
+  });
+
+  it('streams a sample about every second until the loop stops', async () => {
+    const reads: number[] = [];
+    for await (const sample of docker.stats(id)) {
+      conformance.check('ContainerStats', sample);
+      expect(sample.name).toBe(`/${name}`);
+      reads.push(Date.parse(sample.read!));
+      if (reads.length === 3) break;
+    }
+    expect(reads[1]! - reads[0]!).toBeGreaterThan(500);
+    expect(reads[2]! - reads[1]!).toBeGreaterThan(500);
+  });
+
+  it('takes two readings for a single sample unless asked for one shot', async () => {
+    const full = await docker.statsOnce(id);
+    conformance.check('ContainerStats', full);
+    // The busy loop has used CPU between the two readings the engine compares.
+    expect(full.cpu_stats!.cpu_usage!.total_usage!).toBeGreaterThan(full.precpu_stats!.cpu_usage!.total_usage ?? 0);
+    expect(Date.parse(full.read!) - Date.parse(full.preread!)).toBeGreaterThan(500);
+
+    const started = Date.now();
+    const quick = await docker.statsOnce(id, { oneShot: true });
+    conformance.check('ContainerStats', quick);
+    expect(quick.id).toBe(id);
+    expect(quick.precpu_stats?.system_cpu_usage ?? 0).toBe(0);
+    expect(Date.now() - started).toBeLessThan(900);
+  });
+
+  it('ends the stream quietly on abort', async () => {
+    const controller = new AbortController();
+    let samples = 0;
+    for await (const sample of docker.stats(id, { signal: controller.signal })) {
+      expect(sample.id).toBe(id);
+      samples++;
+      controller.abort();
+    }
+    expect(samples).toBe(1);
+  });
+
+  it('fails with NotFoundError for a missing container', async () => {
+    await expect(docker.statsOnce(`missing-${run}`)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(docker.stats(`missing-${run}`).next()).rejects.toBeInstanceOf(NotFoundError);
+  });
+});

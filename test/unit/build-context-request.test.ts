@@ -1,0 +1,103 @@
+// What docker.build() and the archive helpers put on the wire, seen by a local unix-socket
+// server standing in for the engine (a real engine does not echo its request back): the query
+// encodings, X-Registry-Config as URL-safe base64 JSON, the tar body, and the decoded path stat.
+import type { IncomingMessage } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extract } from 'tar-stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDocker, DockerResponseError } from '../../src/index.js';
+import { fakeEngine, type FakeEngine } from './support/fake-engine.js';
+
+interface Captured {
+  url: URL;
+  headers: IncomingMessage['headers'];
+  entries: string[];
+}
+
+async function tarNames(req: IncomingMessage): Promise<string[]> {
+  const names: string[] = [];
+  const reader = extract();
+  reader.on('entry', (header, stream, next) => {
+    names.push(header.name);
+    stream.resume();
+    stream.on('end', next);
+  });
+  req.pipe(reader);
+  await new Promise<void>((resolve, reject) => {
+    reader.on('finish', resolve);
+    reader.on('error', reject);
+  });
+  return names;
+}
+
+let engine: FakeEngine | undefined;
+let folder: string | undefined;
+afterEach(async () => {
+  await engine?.close();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+});
+
+describe('build request', () => {
+  it('sends tags repeated, build args and labels as JSON, registry credentials in X-Registry-Config, and the context as a tar', async () => {
+    const captured: Captured[] = [];
+    engine = await fakeEngine(async (req, res) => {
+      captured.push({ url: new URL(req.url!, 'http://x'), headers: req.headers, entries: await tarNames(req) });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"stream":"Step 1/1 : FROM scratch\\n"}\n{"aux":{"ID":"sha256:' + 'a'.repeat(64) + '"}}\n');
+    });
+    folder = mkdtempSync(join(tmpdir(), 'build-request-'));
+    mkdirSync(join(folder, 'src'));
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    writeFileSync(join(folder, '.dockerignore'), 'secret\n');
+    writeFileSync(join(folder, 'secret'), 'x');
+    writeFileSync(join(folder, 'src', 'main.c'), 'x');
+    const docker = createDocker({ socketPath: engine.socketPath });
+    const auth = { 'registry.example:5000': { username: 'me', password: 'p+/=?' } };
+    const { imageId } = await docker.build({ context: folder, t: ['a:1', 'b:2'], buildargs: { X: '1 2' }, labels: { l: 'v' }, nocache: true, registryAuth: auth }).done;
+    await docker.close();
+
+    expect(imageId).toBe(`sha256:${'a'.repeat(64)}`);
+    const [request] = captured;
+    expect(request!.url.pathname).toBe('/v1.45/build');
+    expect(request!.url.searchParams.getAll('t')).toEqual(['a:1', 'b:2']);
+    expect(JSON.parse(request!.url.searchParams.get('buildargs')!)).toEqual({ X: '1 2' });
+    expect(JSON.parse(request!.url.searchParams.get('labels')!)).toEqual({ l: 'v' });
+    expect(request!.url.searchParams.get('nocache')).toBe('1');
+    expect(request!.url.searchParams.get('dockerfile')).toBe('Dockerfile');
+    expect(request!.headers['content-type']).toBe('application/x-tar');
+    const header = String(request!.headers['x-registry-config']);
+    expect(header).not.toMatch(/[+/=]/);
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual(auth);
+    expect(request!.entries.sort()).toEqual(['.dockerignore', 'Dockerfile', 'src/', 'src/main.c']);
+  });
+});
+
+describe('archive stat header', () => {
+  function statEngine(value: string | undefined) {
+    return fakeEngine((req, res) => {
+      res.writeHead(200, value === undefined ? {} : { 'X-Docker-Container-Path-Stat': value });
+      res.end();
+    });
+  }
+
+  it('decodes the base64 JSON, with the kind and permissions taken from Go’s FileMode bits', async () => {
+    const stat = { name: 'bin', size: 4096, mode: 2 ** 31 + 2 ** 20 + 0o755, mtime: '2024-01-02T03:04:05.123456789Z', linkTarget: '' };
+    engine = await statEngine(Buffer.from(JSON.stringify(stat)).toString('base64'));
+    const docker = createDocker({ socketPath: engine.socketPath });
+    expect(await docker.archiveStat('c1', '/bin')).toEqual({ ...stat, kind: 'directory', permissions: 0o1755 });
+    await docker.close();
+  });
+
+  it('turns a missing or garbled header into DockerResponseError', async () => {
+    for (const value of [undefined, '%%%not base64%%%', Buffer.from('[1,2]').toString('base64')]) {
+      engine = await statEngine(value);
+      const docker = createDocker({ socketPath: engine.socketPath });
+      await expect(docker.archiveStat('c1', '/x')).rejects.toBeInstanceOf(DockerResponseError);
+      await docker.close();
+      await engine.close();
+      engine = undefined;
+    }
+  });
+});
