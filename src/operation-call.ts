@@ -4,6 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { operationTable, type OperationId } from '../generated/operations.js';
 import { compareApiVersions, type ApiVersion } from './api-version.js';
+import type { CliConfigLocation } from './connection/cli-config.js';
 import type { Connection } from './connection/dispatcher.js';
 import { apiErrorFrom, DockerResponseError, DockerUsageError, DockerVersionError, type DockerErrorContext } from './errors.js';
 import { encodeRequest, type ParamSpec } from './request-encoding.js';
@@ -45,9 +46,19 @@ export interface OperationContext {
   connection: Connection;
   /** Resolves the negotiated (or pinned) API version, negotiating on first use. */
   apiVersion(signal?: AbortSignal): Promise<ApiVersion>;
+  /** Where the Docker CLI configuration is, for registry credentials (default: DOCKER_CONFIG or ~/.docker). */
+  cliConfig?: CliConfigLocation;
 }
 
 const STREAMING = new Set(['binary', 'ndjson', 'logs']);
+const UPGRADING = new Set(['hijack', 'websocket', 'h2c']);
+
+// A hijacking operation asked to run detached (`{ Detach: true }`, exec start) answers like any
+// empty call; every other use needs the helper that owns the upgraded socket.
+function isDetached(values: Record<string, unknown>): boolean {
+  const body = values.body as { Detach?: unknown } | undefined;
+  return body?.Detach === true;
+}
 
 export function checkAvailable(id: string, row: { since?: string; removed?: string }, version: string, what = id): void {
   if (row.since && compareApiVersions(version, row.since) < 0) {
@@ -86,6 +97,9 @@ export async function callOperation(
   const errorContext: DockerErrorContext = { operation: id, apiVersion: version };
   checkAvailable(id, row, version);
   checkParams(id, row.params, values, version, row.body !== undefined);
+  if (UPGRADING.has(row.response) && !isDetached(values)) {
+    throw new DockerUsageError(`${id} upgrades the connection; use the ${row.helper ?? 'matching'} helper`, errorContext);
+  }
 
   const encoded = encodeRequest(row.path, row.params, values, id);
   const { body, contentType } = encodeBody(row, values.body);
@@ -111,14 +125,11 @@ export async function callOperation(
     case 'text':
       return response.body.text();
     case 'empty':
+    case 'hijack':
       await response.body.dump();
       return undefined;
     default:
-      if (STREAMING.has(row.response)) {
-        return { status: response.statusCode, headers: response.headers, body: response.body } satisfies StreamingResponse;
-      }
-      response.body.destroy();
-      throw new DockerUsageError(`${id} upgrades the connection; use the ${row.helper ?? 'matching'} helper`, errorContext);
+      return { status: response.statusCode, headers: response.headers, body: response.body } satisfies StreamingResponse;
   }
 }
 

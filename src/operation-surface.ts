@@ -40,14 +40,19 @@ type JsonResult<Op> = Op extends { responses: infer R }
   ? { [S in keyof R]: S extends SuccessStatus ? JsonContent<R[S]> : never }[keyof R]
   : never;
 
-/** What an operation resolves to, from how the table says its answer is consumed. */
+/**
+ * What an operation resolves to, from how the table says its answer is consumed. Upgrading
+ * operations are served by helpers (attach, exec); called directly they only run detached.
+ */
 export type OperationResult<Op, Kind> = Kind extends 'json'
   ? JsonResult<Op>
   : Kind extends 'text'
     ? string
-    : Kind extends 'empty'
+    : Kind extends 'empty' | 'hijack'
       ? void
-      : StreamingResponse;
+      : Kind extends 'websocket' | 'h2c'
+        ? never
+        : StreamingResponse;
 
 export type OperationMethod<Op, Kind> = {} extends OperationParams<Op>
   ? (params?: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>

@@ -60,6 +60,16 @@ describe('client against a fake engine', () => {
     await docker.close();
   });
 
+  it('refuses an upgrading call without sending it, but runs a detached exec start', async () => {
+    engine = await fakeEngine((req, res) => res.writeHead(200).end());
+    const docker = createDocker({ socketPath: engine.socketPath });
+    await expect(docker.containers.attach({ id: 'c1', stream: true })).rejects.toThrow(/ContainerAttach upgrades the connection; use the attach helper/);
+    await expect(docker.exec.start({ id: 'e1', body: { Detach: true } })).resolves.toBeUndefined();
+    await expect(docker.exec.start({ id: 'e1', body: { Detach: false } })).rejects.toThrow(DockerUsageError);
+    expect(engine.requests).toEqual(['GET /_ping', 'POST /v1.45/exec/e1/start']);
+    await docker.close();
+  });
+
   it('maps error statuses to typed errors with the engine message', async () => {
     engine = await fakeEngine((req, res) => {
       if (req.url?.includes('/stop')) res.writeHead(304).end();
