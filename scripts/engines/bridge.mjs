@@ -1,6 +1,6 @@
 import { run } from './run.mjs';
 
-async function bridgeExists(name) {
+export async function bridgeExists(name) {
   return (await run('ip', ['link', 'show', 'dev', name], { allowFailure: true })).code === 0;
 }
 

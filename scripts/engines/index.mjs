@@ -1,5 +1,5 @@
 import { engineVersion } from './api.mjs';
-import { ensureBridge } from './bridge.mjs';
+import { bridgeExists, ensureBridge } from './bridge.mjs';
 import { ensureBusyboxImage } from './busybox.mjs';
 import { isEngineUp, runningDockerdPid, startDockerd, stopEngine, waitUntilReady } from './daemon.mjs';
 import { engineNames, selectEngines } from './definitions.mjs';
@@ -33,6 +33,12 @@ export async function enginesUp(names = []) {
 
 /** True if it answers; an engine whose dockerd runs but does not answer yet gets the start-up timeout. */
 async function isUpOrBecomingUp(engine) {
+  // A running engine whose bridge vanished (another dockerd started with --bridge=none deletes
+  // docker0) cannot start containers on its default network: restart it, which recreates it.
+  if (!(await bridgeExists(engine.bridge.name))) {
+    if (runningDockerdPid(engine) !== undefined) log(`${engine.name}: bridge ${engine.bridge.name} is gone, restarting`);
+    return false;
+  }
   if (await isEngineUp(engine)) return true;
   const pid = runningDockerdPid(engine);
   if (pid === undefined) return false;

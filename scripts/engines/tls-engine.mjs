@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineVersion } from './api.mjs';
+import { ensureBridge } from './bridge.mjs';
 import { ensureBusyboxImage } from './busybox.mjs';
 import { runningDockerdPid, startDockerd, stopEngine } from './daemon.mjs';
 import { freeLoopbackPort } from './free-port.mjs';
@@ -11,8 +12,9 @@ import { ensureSystemPackages, apparmorPackages } from './system-packages.mjs';
 
 // A third, private dockerd for TLS tests: the newest engine's binaries, its own data and exec roots,
 // listening on 127.0.0.1:<free port> with --tlsverify (and on a unix socket of its own, for setup).
-// It has no bridge (containers run with network "none") and leaves iptables alone, so it cannot
-// disturb the two shared engines. Tests start it with their own certificates and stop it by pid.
+// It has a bridge of its own (never --bridge=none: a dockerd started that way deletes the host's
+// docker0, which the legacy engine uses) and leaves iptables alone, so it cannot disturb the two
+// shared engines. Tests start it with their own certificates and stop it by pid.
 
 function tlsEngine(port) {
   const certs = (paths) => ({
@@ -23,9 +25,8 @@ function tlsEngine(port) {
   return {
     name: 'tls',
     systemPackages: () => ['runc', 'iptables', 'tini', ...apparmorPackages()],
-    bridge: { name: 'none' },
+    bridge: { name: 'docker2', gatewayCidr: '172.30.0.1/16' },
     daemonConfig: (paths) => ({
-      bridge: 'none',
       iptables: false,
       ip6tables: false,
       'ip-masq': false,
@@ -54,6 +55,7 @@ export async function tlsEngineUp({ caFile, certFile, keyFile }) {
   copyFileSync(caFile, join(paths.dir, 'certs', 'ca.pem'));
   copyFileSync(certFile, join(paths.dir, 'certs', 'server-cert.pem'));
   copyFileSync(keyFile, join(paths.dir, 'certs', 'server-key.pem'));
+  await ensureBridge(engine.bridge.name, engine.bridge.gatewayCidr);
   const started = Date.now();
   const pid = await startDockerd(engine, {
     dockerd: join(newestRoot, 'usr/sbin/dockerd'),
