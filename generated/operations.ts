@@ -62,6 +62,86 @@ export const operationTable = {
       }
     ]
   },
+  "ConfigCreate": {
+    "method": "POST",
+    "path": "/configs/create",
+    "tag": "Config",
+    "group": "configs",
+    "name": "create",
+    "response": "json",
+    "body": "application/json",
+    "params": []
+  },
+  "ConfigDelete": {
+    "method": "DELETE",
+    "path": "/configs/{id}",
+    "tag": "Config",
+    "group": "configs",
+    "name": "delete",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ConfigInspect": {
+    "method": "GET",
+    "path": "/configs/{id}",
+    "tag": "Config",
+    "group": "configs",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ConfigList": {
+    "method": "GET",
+    "path": "/configs",
+    "tag": "Config",
+    "group": "configs",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "ConfigUpdate": {
+    "method": "POST",
+    "path": "/configs/{id}/update",
+    "tag": "Config",
+    "group": "configs",
+    "name": "update",
+    "response": "empty",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "version",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
   "ContainerArchive": {
     "method": "GET",
     "path": "/containers/{id}/archive",
@@ -1533,6 +1613,81 @@ export const operationTable = {
       }
     ]
   },
+  "NodeDelete": {
+    "method": "DELETE",
+    "path": "/nodes/{id}",
+    "tag": "Node",
+    "group": "nodes",
+    "name": "delete",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "force",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "NodeInspect": {
+    "method": "GET",
+    "path": "/nodes/{id}",
+    "tag": "Node",
+    "group": "nodes",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "NodeList": {
+    "method": "GET",
+    "path": "/nodes",
+    "tag": "Node",
+    "group": "nodes",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "NodeUpdate": {
+    "method": "POST",
+    "path": "/nodes/{id}/update",
+    "tag": "Node",
+    "group": "nodes",
+    "name": "update",
+    "response": "empty",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "version",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
   "PluginCreate": {
     "method": "POST",
     "path": "/plugins/create",
@@ -1775,6 +1930,249 @@ export const operationTable = {
       }
     ]
   },
+  "SecretCreate": {
+    "method": "POST",
+    "path": "/secrets/create",
+    "tag": "Secret",
+    "group": "secrets",
+    "name": "create",
+    "response": "json",
+    "body": "application/json",
+    "params": []
+  },
+  "SecretDelete": {
+    "method": "DELETE",
+    "path": "/secrets/{id}",
+    "tag": "Secret",
+    "group": "secrets",
+    "name": "delete",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "SecretInspect": {
+    "method": "GET",
+    "path": "/secrets/{id}",
+    "tag": "Secret",
+    "group": "secrets",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "SecretList": {
+    "method": "GET",
+    "path": "/secrets",
+    "tag": "Secret",
+    "group": "secrets",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "SecretUpdate": {
+    "method": "POST",
+    "path": "/secrets/{id}/update",
+    "tag": "Secret",
+    "group": "secrets",
+    "name": "update",
+    "response": "empty",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "version",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ServiceCreate": {
+    "method": "POST",
+    "path": "/services/create",
+    "tag": "Service",
+    "group": "services",
+    "name": "create",
+    "response": "json",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      }
+    ]
+  },
+  "ServiceDelete": {
+    "method": "DELETE",
+    "path": "/services/{id}",
+    "tag": "Service",
+    "group": "services",
+    "name": "delete",
+    "response": "empty",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "ServiceInspect": {
+    "method": "GET",
+    "path": "/services/{id}",
+    "tag": "Service",
+    "group": "services",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "insertDefaults",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "ServiceList": {
+    "method": "GET",
+    "path": "/services",
+    "tag": "Service",
+    "group": "services",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      },
+      {
+        "name": "status",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "ServiceLogs": {
+    "method": "GET",
+    "path": "/services/{id}/logs",
+    "tag": "Service",
+    "group": "services",
+    "name": "logs",
+    "response": "logs",
+    "helper": "logs",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "details",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "follow",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stdout",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stderr",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "since",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "timestamps",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "tail",
+        "in": "query",
+        "encoding": "plain"
+      }
+    ]
+  },
+  "ServiceUpdate": {
+    "method": "POST",
+    "path": "/services/{id}/update",
+    "tag": "Service",
+    "group": "services",
+    "name": "update",
+    "response": "json",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "version",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "registryAuthFrom",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "rollback",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "X-Registry-Auth",
+        "in": "header",
+        "encoding": "base64url-json"
+      }
+    ]
+  },
   "Session": {
     "method": "POST",
     "path": "/session",
@@ -1813,6 +2211,101 @@ export const operationTable = {
         "name": "X-Docker-Expose-Session-Grpc-Method",
         "in": "header",
         "encoding": "repeat"
+      }
+    ]
+  },
+  "SwarmInit": {
+    "method": "POST",
+    "path": "/swarm/init",
+    "tag": "Swarm",
+    "group": "swarm",
+    "name": "init",
+    "response": "json",
+    "body": "application/json",
+    "params": []
+  },
+  "SwarmInspect": {
+    "method": "GET",
+    "path": "/swarm",
+    "tag": "Swarm",
+    "group": "swarm",
+    "name": "inspect",
+    "response": "json",
+    "params": []
+  },
+  "SwarmJoin": {
+    "method": "POST",
+    "path": "/swarm/join",
+    "tag": "Swarm",
+    "group": "swarm",
+    "name": "join",
+    "response": "empty",
+    "body": "application/json",
+    "params": []
+  },
+  "SwarmLeave": {
+    "method": "POST",
+    "path": "/swarm/leave",
+    "tag": "Swarm",
+    "group": "swarm",
+    "name": "leave",
+    "response": "empty",
+    "params": [
+      {
+        "name": "force",
+        "in": "query",
+        "encoding": "bool"
+      }
+    ]
+  },
+  "SwarmUnlock": {
+    "method": "POST",
+    "path": "/swarm/unlock",
+    "tag": "Swarm",
+    "group": "swarm",
+    "name": "unlock",
+    "response": "empty",
+    "body": "application/json",
+    "params": []
+  },
+  "SwarmUnlockkey": {
+    "method": "GET",
+    "path": "/swarm/unlockkey",
+    "tag": "Swarm",
+    "group": "swarm",
+    "name": "unlockkey",
+    "response": "json",
+    "params": []
+  },
+  "SwarmUpdate": {
+    "method": "POST",
+    "path": "/swarm/update",
+    "tag": "Swarm",
+    "group": "swarm",
+    "name": "update",
+    "response": "empty",
+    "body": "application/json",
+    "params": [
+      {
+        "name": "version",
+        "in": "query",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "rotateWorkerToken",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "rotateManagerToken",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "rotateManagerUnlockKey",
+        "in": "query",
+        "encoding": "bool"
       }
     ]
   },
@@ -1909,6 +2402,89 @@ export const operationTable = {
     "name": "version",
     "response": "json",
     "params": []
+  },
+  "TaskInspect": {
+    "method": "GET",
+    "path": "/tasks/{id}",
+    "tag": "Task",
+    "group": "tasks",
+    "name": "inspect",
+    "response": "json",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      }
+    ]
+  },
+  "TaskList": {
+    "method": "GET",
+    "path": "/tasks",
+    "tag": "Task",
+    "group": "tasks",
+    "name": "list",
+    "response": "json",
+    "params": [
+      {
+        "name": "filters",
+        "in": "query",
+        "encoding": "json"
+      }
+    ]
+  },
+  "TaskLogs": {
+    "method": "GET",
+    "path": "/tasks/{id}/logs",
+    "tag": "Task",
+    "group": "tasks",
+    "name": "logs",
+    "response": "logs",
+    "helper": "logs",
+    "params": [
+      {
+        "name": "id",
+        "in": "path",
+        "encoding": "plain",
+        "required": true
+      },
+      {
+        "name": "details",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "follow",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stdout",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "stderr",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "since",
+        "in": "query",
+        "encoding": "plain"
+      },
+      {
+        "name": "timestamps",
+        "in": "query",
+        "encoding": "bool"
+      },
+      {
+        "name": "tail",
+        "in": "query",
+        "encoding": "plain"
+      }
+    ]
   },
   "VolumeCreate": {
     "method": "POST",

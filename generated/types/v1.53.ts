@@ -151,6 +151,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/configs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List configs
+         * @description Lists the swarm's configs, with their content.
+         */
+        get: operations["ConfigList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/configs/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a config
+         * @description Stores a config in the swarm. Services get it as a file. A name already in use is answered
+         *     with 409.
+         */
+        post: operations["ConfigCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/configs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a config
+         * @description Returns a config, its content included.
+         */
+        get: operations["ConfigInspect"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a config
+         * @description Deletes a config. One that a service still uses cannot be removed.
+         */
+        delete: operations["ConfigDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/configs/{id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a config's labels
+         * @description Replaces a config's labels; nothing else about a config can change (a different name or
+         *     content is answered with 400). Send the version last read.
+         */
+        post: operations["ConfigUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/containers/create": {
         parameters: {
             query?: never;
@@ -1285,6 +1371,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the swarm's nodes
+         * @description Lists the engines that are members of the swarm, managers and workers alike.
+         */
+        get: operations["NodeList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/nodes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a node
+         * @description Returns what the swarm knows about one node.
+         */
+        get: operations["NodeInspect"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a node from the swarm
+         * @description Deletes a node's record. A node that is still up must leave first (or be removed with
+         *     `force`); a manager must be demoted to worker first, otherwise the engine answers 400.
+         */
+        delete: operations["NodeDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/nodes/{id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a node's role, availability or labels
+         * @description Replaces the node's specification: send `Role` and `Availability` (and the labels to keep)
+         *     every time. Give the version last read; a change made in between makes the engine answer
+         *     500 (`update out of sequence`).
+         */
+        post: operations["NodeUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/plugins": {
         parameters: {
             query?: never;
@@ -1534,6 +1687,211 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List secrets
+         * @description Lists the swarm's secrets, without their content.
+         */
+        get: operations["SecretList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/secrets/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a secret
+         * @description Stores a secret in the swarm (encrypted in the managers' Raft log). Services get it as a
+         *     file; it cannot be read back through the API. A name already in use is answered with 409.
+         */
+        post: operations["SecretCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/secrets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a secret
+         * @description Returns a secret's metadata (never its content).
+         */
+        get: operations["SecretInspect"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a secret
+         * @description Deletes a secret. One that a service still uses cannot be removed.
+         */
+        delete: operations["SecretDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/secrets/{id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a secret's labels
+         * @description Replaces a secret's labels; nothing else about a secret can change (a different name or
+         *     content is answered with 400). Send the version last read.
+         */
+        post: operations["SecretUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List services
+         * @description Lists the swarm's services.
+         */
+        get: operations["ServiceList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a service
+         * @description Creates a service; the orchestrator then schedules its tasks. When the engine can reach the
+         *     image's registry it pins the image to a digest and records the platforms it supports; when
+         *     it cannot (private registry without credentials, no network) it says so in `Warnings` and
+         *     uses the reference as given, which then must exist on every node that runs a task.
+         */
+        post: operations["ServiceCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a service
+         * @description Returns one service with its current and previous specification and update status.
+         */
+        get: operations["ServiceInspect"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a service
+         * @description Deletes a service; its tasks are shut down and their containers removed.
+         */
+        delete: operations["ServiceDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a service's output
+         * @description Returns what the service's tasks wrote to stdout and stderr, gathered from the nodes running
+         *     them (their log driver must support reading, like `json-file` or `local`). Ask for at least
+         *     one of `stdout` and `stderr`, or the engine answers 500.
+         *
+         *     Unless the service has a TTY, the body is multiplexed: each chunk comes in a frame made of
+         *     an 8-byte header `[stream, 0, 0, 0, size (uint32, big endian)]` and `size` bytes of payload,
+         *     `stream` being 1 for stdout and 2 for stderr. With a TTY the bytes come as they are. With
+         *     `details` each line starts with the task's context (`com.docker.swarm.node.id=...,
+         *     com.docker.swarm.service.id=...,com.docker.swarm.task.id=...`) and a space.
+         */
+        get: operations["ServiceLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/{id}/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change a service
+         * @description Replaces the service's specification and rolls the change out as `UpdateConfig` says (the
+         *     answer comes at once; follow `UpdateStatus` on inspect). Send the whole specification and
+         *     the version it had when read; a change made in between makes the engine answer 500
+         *     (`update out of sequence`). With `rollback=previous` the body is ignored and the service
+         *     returns to `PreviousSpec`.
+         */
+        post: operations["ServiceUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/session": {
         parameters: {
             query?: never;
@@ -1566,6 +1924,157 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/swarm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect the swarm
+         * @description Returns the swarm's settings, CA details and join tokens. Only a manager can answer; other
+         *     engines (workers, or engines not in a swarm) get 503.
+         */
+        get: operations["SwarmInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/swarm/init": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a new swarm
+         * @description Turns this engine into the first manager of a new swarm and answers with its node ID. An
+         *     engine that is already in a swarm is answered with 503. Creating the swarm also creates the
+         *     `ingress` overlay network.
+         */
+        post: operations["SwarmInit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/swarm/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join an existing swarm
+         * @description Makes this engine a worker or manager of an existing swarm, depending on the token. The
+         *     engine contacts the given managers before answering. A malformed token is answered with
+         *     500, managers that cannot be reached with 503, and an engine already in a swarm with 503.
+         */
+        post: operations["SwarmJoin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/swarm/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Leave the swarm
+         * @description Takes this engine out of its swarm. Its service tasks stop. A manager whose leaving would
+         *     break the swarm's quorum (such as the last manager) needs `force`, and leaving as the last
+         *     manager discards the swarm's state for good.
+         */
+        post: operations["SwarmLeave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/swarm/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unlock a locked manager
+         * @description Gives a manager that restarted with auto-lock on the key it needs to decrypt its data and
+         *     rejoin the swarm. A manager that is not locked answers 409.
+         */
+        post: operations["SwarmUnlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/swarm/unlockkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read the unlock key
+         * @description Returns the key that unlocks a manager restarted with auto-lock on. The key is an empty
+         *     string while auto-lock is off.
+         */
+        get: operations["SwarmUnlockkey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/swarm/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the swarm's settings
+         * @description Replaces the swarm's specification and can rotate the join tokens and the unlock key. Send
+         *     the whole specification (read it with `GET /swarm`) and the version it had: a change made
+         *     in between makes the engine answer 500 (`update out of sequence`).
+         */
+        post: operations["SwarmUpdate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/system/df": {
         parameters: {
             query?: never;
@@ -1581,6 +2090,73 @@ export interface paths {
          *     see the response schema.
          */
         get: operations["SystemDataUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List tasks
+         * @description Lists the swarm's tasks, finished ones included as long as the swarm keeps them (see
+         *     `Orchestration.TaskHistoryRetentionLimit`).
+         */
+        get: operations["TaskList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inspect a task
+         * @description Returns one task with its specification, status and network attachments.
+         */
+        get: operations["TaskInspect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tasks/{id}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a task's output
+         * @description Returns what one task's container wrote to stdout and stderr, fetched from the node that
+         *     ran it (its log driver must support reading, like `json-file` or `local`). Ask for at least
+         *     one of `stdout` and `stderr`, or the engine answers 500.
+         *
+         *     Unless the service has a TTY, the body is multiplexed: each chunk comes in a frame made of
+         *     an 8-byte header `[stream, 0, 0, 0, size (uint32, big endian)]` and `size` bytes of payload,
+         *     `stream` being 1 for stdout and 2 for stderr. With a TTY the bytes come as they are.
+         */
+        get: operations["TaskLogs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2188,6 +2764,51 @@ export interface components {
         Commit: {
             /** @description The version or commit the program reports, `N/A` when it could not be read, or empty. */
             ID: string;
+        };
+        /** @description A config stored by the swarm. */
+        Config: {
+            /** @description The config's ID. */
+            ID: string;
+            Version: components["schemas"]["SwarmObjectVersion"];
+            /**
+             * Format: date-time
+             * @description When the config was created (RFC 3339 with nanoseconds).
+             */
+            CreatedAt: string;
+            /**
+             * Format: date-time
+             * @description When its labels last changed (RFC 3339 with nanoseconds).
+             */
+            UpdatedAt: string;
+            Spec: components["schemas"]["ConfigSpec"];
+        };
+        /** @description Filters for the config list; a config must match every key given (values of one key are alternatives). */
+        ConfigListFilters: {
+            /** @description Config ID or a prefix of it. */
+            id?: components["schemas"]["FilterValues"];
+            /** @description Carries a label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Name or a prefix of it. */
+            name?: components["schemas"]["FilterValues"];
+        };
+        /**
+         * @description A config's name, labels and content. When updating, only `Labels` may differ from the stored
+         *     values; send the rest unchanged.
+         */
+        ConfigSpec: {
+            /** @description The config's name, unique in the swarm. */
+            Name?: string;
+            /** @description Labels for the config. Inspect always sends the field. */
+            Labels?: {
+                [key: string]: string;
+            } | null;
+            /** @description The content, standard base64 encoded; 1 byte to 1000 KB once decoded. Returned by inspect and list. */
+            Data?: string;
+            /**
+             * @description A templating engine (`golang`) that renders the content for each task, which may then
+             *     refer to the service, task and node, e.g. `{{.Service.Name}}`.
+             */
+            Templating?: components["schemas"]["SwarmDriver"];
         };
         /** @description One block I/O counter for one device and kind of operation. */
         ContainerBlkioStatEntry: {
@@ -5265,6 +5886,143 @@ export interface components {
                 [key: string]: components["schemas"]["EndpointSettings"];
             } | null;
         };
+        /** @description A member of the swarm, as the managers know it. */
+        Node: {
+            /** @description The node's ID. */
+            ID: string;
+            Version: components["schemas"]["SwarmObjectVersion"];
+            /**
+             * Format: date-time
+             * @description When the node joined (RFC 3339 with nanoseconds).
+             */
+            CreatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the node's record last changed (RFC 3339 with nanoseconds).
+             */
+            UpdatedAt: string;
+            Spec: components["schemas"]["NodeSpec"];
+            Description: components["schemas"]["NodeDescription"];
+            Status: components["schemas"]["NodeStatus"];
+            ManagerStatus?: components["schemas"]["NodeManagerStatus"];
+        };
+        /** @description A CSI plugin available on a node. */
+        NodeCSIInfo: {
+            /** @description The plugin's name. */
+            PluginName?: string;
+            /** @description The node's ID as the plugin knows it (not the swarm node ID). */
+            NodeID?: string;
+            /**
+             * Format: int64
+             * @description Most volumes the plugin can publish to this node; 0 or absent means no limit.
+             */
+            MaxVolumesPerNode?: number;
+            /** @description Where the node sits in the plugin's topology. */
+            AccessibleTopology?: {
+                /** @description Topology keys and values, e.g. a region or zone. */
+                Segments?: {
+                    [key: string]: string;
+                };
+            };
+        };
+        /** @description What the node reports about itself. */
+        NodeDescription: {
+            /** @description The host name of the machine. */
+            Hostname?: string;
+            Platform: components["schemas"]["SwarmPlatform"];
+            /** @description CPU, memory and user-defined resources the node has. */
+            Resources: components["schemas"]["SwarmResources"];
+            /** @description The engine running on the node. */
+            Engine: {
+                /** @description Version of the engine, e.g. `28.5.2`. */
+                EngineVersion?: string;
+                /** @description Engine labels from the daemon configuration (`label` in `daemon.json`). Left out when none. */
+                Labels?: {
+                    [key: string]: string;
+                };
+                /** @description Plugins and built-in drivers the engine offers. */
+                Plugins?: {
+                    /** @description What kind of plugin, such as `Log`, `Network` or `Volume`. */
+                    Type?: string;
+                    /** @description The plugin's or driver's name, such as `overlay` or `json-file`. */
+                    Name?: string;
+                }[];
+            };
+            TLSInfo: components["schemas"]["SwarmTLSInfo"];
+            /**
+             * @description CSI volume plugins on the node that swarm cluster volumes can use. Left out when none.
+             *
+             *     Added in API 1.42.
+             */
+            CSIInfo?: components["schemas"]["NodeCSIInfo"][];
+        };
+        /** @description Filters for the node list; a node must match every key given (values of one key are alternatives). */
+        NodeListFilters: {
+            /** @description Node ID or a prefix of it. */
+            id?: components["schemas"]["FilterValues"];
+            /** @description Engine label (`Description.Engine.Labels`), as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Membership `accepted` or `pending`. */
+            membership?: components["schemas"]["FilterValues"];
+            /** @description Node name (or host name) or a prefix of it. */
+            name?: components["schemas"]["FilterValues"];
+            /** @description Operator label (`Spec.Labels`), as `key` or `key=value`. */
+            "node.label"?: components["schemas"]["FilterValues"];
+            /** @description Role `manager` or `worker`. */
+            role?: components["schemas"]["FilterValues"];
+        };
+        /** @description The manager role of a node; only managers have it. */
+        NodeManagerStatus: {
+            /** @description Whether this manager is the current Raft leader. Left out when `false`. */
+            Leader?: boolean;
+            /**
+             * @description Whether the other managers can reach this one.
+             * @enum {string}
+             */
+            Reachability?: "unknown" | "unreachable" | "reachable";
+            /** @description The address and port the manager listens on for other managers. */
+            Addr?: string;
+        };
+        /**
+         * @description What the operator decides about a node. `POST /nodes/{id}/update` replaces all of it: send
+         *     back `Role` and `Availability` even when only the labels change.
+         */
+        NodeSpec: {
+            /** @description A name for the node. Left out when none was given. */
+            Name?: string;
+            /**
+             * @description Operator labels, usable in placement constraints as `node.labels.<key>`. Inspect always
+             *     sends the field.
+             */
+            Labels?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description `manager` takes part in the Raft consensus and can serve the swarm API; `worker` only runs
+             *     tasks. Changing it promotes or demotes the node.
+             * @enum {string}
+             */
+            Role: "worker" | "manager";
+            /**
+             * @description `active`: new tasks may be scheduled here. `pause`: no new tasks, running ones stay.
+             *     `drain`: no new tasks, and running ones are moved to other nodes.
+             * @enum {string}
+             */
+            Availability: "active" | "pause" | "drain";
+        };
+        /** @description How the managers currently see the node. */
+        NodeStatus: {
+            /**
+             * @description `ready`: the node is connected and can take tasks. `down`: it left or stopped reporting.
+             *     `disconnected`: heartbeats are missing. `unknown`: not established yet.
+             * @enum {string}
+             */
+            State?: "unknown" | "down" | "ready" | "disconnected";
+            /** @description A human-readable note about the state, if any. */
+            Message?: string;
+            /** @description The IP address the managers see the node at. */
+            Addr?: string;
+        };
         /** @description An OCI content descriptor, which names a blob by its media type, digest and size. */
         OCIDescriptor: {
             /** @description Media type of the referenced content. */
@@ -5689,6 +6447,368 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description A secret stored by the swarm. Its content is never sent back. */
+        Secret: {
+            /** @description The secret's ID. */
+            ID: string;
+            Version: components["schemas"]["SwarmObjectVersion"];
+            /**
+             * Format: date-time
+             * @description When the secret was created (RFC 3339 with nanoseconds).
+             */
+            CreatedAt: string;
+            /**
+             * Format: date-time
+             * @description When its labels last changed (RFC 3339 with nanoseconds).
+             */
+            UpdatedAt: string;
+            Spec: components["schemas"]["SecretSpec"];
+        };
+        /** @description Filters for the secret list; a secret must match every key given (values of one key are alternatives). */
+        SecretListFilters: {
+            /** @description Secret ID or a prefix of it. */
+            id?: components["schemas"]["FilterValues"];
+            /** @description Carries a label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Name or a prefix of it. */
+            name?: components["schemas"]["FilterValues"];
+            /** @description Exact name. */
+            names?: components["schemas"]["FilterValues"];
+        };
+        /**
+         * @description A secret's name, labels and content. When updating, only `Labels` may differ from the stored
+         *     values; send the rest unchanged (the content can be left out).
+         */
+        SecretSpec: {
+            /** @description The secret's name, unique in the swarm. */
+            Name?: string;
+            /** @description Labels for the secret. Inspect always sends the field. */
+            Labels?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description The content, standard base64 encoded; 1 byte to 500 KB once decoded. Needed to create a
+             *     secret unless `Driver` fetches it from elsewhere. Never returned.
+             */
+            Data?: string;
+            /** @description A secrets driver plugin that supplies the content, instead of `Data`. */
+            Driver?: components["schemas"]["SwarmDriver"];
+            /**
+             * @description A templating engine (`golang`) that renders the content for each task, which may then
+             *     refer to the service, task and node, e.g. `{{.Service.Name}}`.
+             */
+            Templating?: components["schemas"]["SwarmDriver"];
+        };
+        /** @description A swarm service, with its specification and what the orchestrator reports about it. */
+        Service: {
+            /** @description The service's ID. */
+            ID: string;
+            Version: components["schemas"]["SwarmObjectVersion"];
+            /**
+             * Format: date-time
+             * @description When the service was created (RFC 3339 with nanoseconds).
+             */
+            CreatedAt: string;
+            /**
+             * Format: date-time
+             * @description When its specification or status last changed (RFC 3339 with nanoseconds).
+             */
+            UpdatedAt: string;
+            Spec: components["schemas"]["ServiceSpec"];
+            /** @description The specification before the last update; what a rollback returns to. Absent before the first update. */
+            PreviousSpec?: components["schemas"]["ServiceSpec"];
+            Endpoint: components["schemas"]["ServiceEndpoint"];
+            UpdateStatus?: components["schemas"]["ServiceUpdateStatus"];
+            ServiceStatus?: components["schemas"]["ServiceStatus"];
+            JobStatus?: components["schemas"]["ServiceJobStatus"];
+        };
+        /** @description The outcome of creating a service. */
+        ServiceCreateResponse: {
+            /** @description The new service's ID. */
+            ID: string;
+            /**
+             * @description Things the engine could not check or had to guess, e.g. that the image could not be
+             *     looked up in its registry, so tasks may run on nodes of another platform.
+             */
+            Warnings?: string[] | null;
+        };
+        /** @description The service's endpoint as the swarm set it up. */
+        ServiceEndpoint: {
+            /** @description The endpoint settings in effect (empty when the service asked for nothing). */
+            Spec: components["schemas"]["ServiceEndpointSpec"];
+            /** @description Published ports, with the published port numbers the swarm assigned. */
+            Ports?: components["schemas"]["ServicePortConfig"][];
+            /** @description The service's virtual IP on each network it is attached to (`vip` mode). */
+            VirtualIPs?: {
+                /** @description The network's ID. */
+                NetworkID?: string;
+                /** @description The virtual IP with its prefix length, e.g. `10.0.0.3/24`. */
+                Addr?: string;
+            }[];
+        };
+        /** @description How the service is reached (service discovery mode) and which ports it publishes. */
+        ServiceEndpointSpec: {
+            /**
+             * @description `vip`: the service gets one virtual IP that balances over its tasks (the default).
+             *     `dnsrr`: DNS answers with the tasks' own addresses, in turn. Ports published in `ingress`
+             *     mode need `vip`.
+             * @default vip
+             * @enum {string}
+             */
+            Mode?: "vip" | "dnsrr";
+            /** @description Ports to publish. Only for `vip` mode when published through the ingress network. */
+            Ports?: components["schemas"]["ServicePortConfig"][];
+        };
+        /** @description State of a job service (`ReplicatedJob` or `GlobalJob` mode); absent for other modes. */
+        ServiceJobStatus: {
+            /**
+             * @description Which run of the job this is; it grows (not necessarily by one) each time the job is
+             *     started again by an update. Tasks carry the value of the run they belong to.
+             */
+            JobIteration: components["schemas"]["SwarmObjectVersion"];
+            /**
+             * Format: date-time
+             * @description When the job was last started.
+             */
+            LastExecution?: string;
+        };
+        /** @description Filters for the service list; a service must match every key given (values of one key are alternatives). */
+        ServiceListFilters: {
+            /** @description Service ID or a prefix of it. */
+            id?: components["schemas"]["FilterValues"];
+            /** @description Carries a service label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /** @description Mode `replicated` or `global` (job services match neither). Unknown values match nothing. */
+            mode?: components["schemas"]["FilterValues"];
+            /** @description Name or a prefix of it. */
+            name?: components["schemas"]["FilterValues"];
+            /** @description Task runtime `container`, `plugin` or `attachment`. */
+            runtime?: components["schemas"]["FilterValues"];
+        };
+        /**
+         * @description How many tasks the service runs. Set exactly one member; without any, the service is
+         *     replicated with one replica. The mode cannot be changed by an update.
+         */
+        ServiceMode: {
+            /** @description A fixed number of tasks kept running. */
+            Replicated?: {
+                /**
+                 * Format: int64
+                 * @description How many tasks to keep running (1 when left out).
+                 */
+                Replicas?: number;
+            };
+            /** @description One task on every node that matches the placement constraints. Takes no settings. */
+            Global?: Record<string, never>;
+            /** @description Tasks that run to completion, until a number of them have succeeded. */
+            ReplicatedJob?: {
+                /**
+                 * Format: int64
+                 * @description Most tasks running at the same time. Default 1.
+                 * @default 1
+                 */
+                MaxConcurrent?: number;
+                /**
+                 * Format: int64
+                 * @description Successful completions needed for the job to finish. Defaults to `MaxConcurrent`.
+                 */
+                TotalCompletions?: number;
+            };
+            /** @description One run-to-completion task on every matching node. Takes no settings. */
+            GlobalJob?: Record<string, never>;
+        };
+        /** @description A published port of a service. */
+        ServicePortConfig: {
+            /** @description A name for the port. */
+            Name?: string;
+            /**
+             * @description Transport protocol. Default `tcp`.
+             * @enum {string}
+             */
+            Protocol?: "tcp" | "udp" | "sctp";
+            /** @description The port inside the containers. */
+            TargetPort?: number;
+            /** @description The port on the nodes; the engine picks one from 30000-32767 when left out in ingress mode. */
+            PublishedPort?: number;
+            /**
+             * @description `ingress`: every node accepts the port and balances it over the service's tasks through
+             *     the routing mesh. `host`: only nodes running a task open it, straight to that task.
+             * @default ingress
+             * @enum {string}
+             */
+            PublishMode?: "ingress" | "host";
+        };
+        /** @description How a rollback to the previous specification is rolled out to the service's tasks. */
+        ServiceRollbackConfig: {
+            /**
+             * Format: int64
+             * @description Tasks rolled back at the same time; 0 means all at once.
+             */
+            Parallelism?: number;
+            /**
+             * Format: int64
+             * @description Pause between two batches, in nanoseconds.
+             */
+            Delay?: number;
+            /**
+             * @description What to do when too many rolled-back tasks fail. Default `pause`.
+             * @enum {string}
+             */
+            FailureAction?: "continue" | "pause";
+            /**
+             * Format: int64
+             * @description How long after its start a task is watched for failure, in nanoseconds (5 s by default).
+             */
+            Monitor?: number;
+            /**
+             * @description Share of tasks (0 to 1) allowed to fail before `FailureAction` applies. Default 0.
+             * @default 0
+             */
+            MaxFailureRatio?: number;
+            /**
+             * @description Whether an old task stops before (`stop-first`, the default) or after (`start-first`) its replacement starts.
+             * @enum {string}
+             */
+            Order?: "stop-first" | "start-first";
+        };
+        /**
+         * @description Everything that defines a service. `POST /services/{id}/update` replaces the whole
+         *     specification: read it with inspect, change it and send it all back.
+         */
+        ServiceSpec: {
+            /** @description The service's name, unique in the swarm. The engine makes one up when it is left out. */
+            Name?: string;
+            /** @description Labels for the service itself (not its containers). Inspect always sends the field. */
+            Labels?: {
+                [key: string]: string;
+            } | null;
+            TaskTemplate: components["schemas"]["TaskSpec"];
+            Mode?: components["schemas"]["ServiceMode"];
+            UpdateConfig?: components["schemas"]["ServiceUpdateConfig"];
+            RollbackConfig?: components["schemas"]["ServiceRollbackConfig"];
+            /**
+             * @deprecated
+             * @description Networks to attach the service's tasks to. Obsolete; use `TaskTemplate.Networks`.
+             *
+             *     Deprecated since API 1.44.
+             */
+            Networks?: components["schemas"]["TaskNetworkAttachmentConfig"][];
+            EndpointSpec?: components["schemas"]["ServiceEndpointSpec"];
+        };
+        /** @description Task counts of a service; sent only when the list was asked for with `status=1`. */
+        ServiceStatus: {
+            /**
+             * Format: int64
+             * @description Tasks currently in the `running` state.
+             */
+            RunningTasks: number;
+            /**
+             * Format: int64
+             * @description Tasks that should be running: the replica count, or for global services the number of
+             *     tasks not meant to shut down.
+             */
+            DesiredTasks: number;
+            /**
+             * Format: int64
+             * @description Tasks that completed successfully; only meaningful for job modes (0 otherwise).
+             */
+            CompletedTasks: number;
+        };
+        /** @description How a change to the service is rolled out to its tasks. */
+        ServiceUpdateConfig: {
+            /**
+             * Format: int64
+             * @description Tasks replaced at the same time; 0 means all at once.
+             */
+            Parallelism?: number;
+            /**
+             * Format: int64
+             * @description Pause between two batches, in nanoseconds.
+             */
+            Delay?: number;
+            /**
+             * @description What to do when too many new tasks fail (see `MaxFailureRatio`). Default `pause`.
+             * @enum {string}
+             */
+            FailureAction?: "continue" | "pause" | "rollback";
+            /**
+             * Format: int64
+             * @description How long after its start a new task is watched for failure, in nanoseconds (5 s by default).
+             */
+            Monitor?: number;
+            /**
+             * @description Share of new tasks (0 to 1) allowed to fail before `FailureAction` applies. Default 0.
+             * @default 0
+             */
+            MaxFailureRatio?: number;
+            /**
+             * @description `stop-first` stops the old task before the new one starts (the default); `start-first`
+             *     starts the new one first, so both briefly run.
+             * @enum {string}
+             */
+            Order?: "stop-first" | "start-first";
+        };
+        /** @description The outcome of updating a service. */
+        ServiceUpdateResponse: {
+            /** @description Things the engine could not check or had to guess; `null` when there were none. */
+            Warnings: string[] | null;
+        };
+        /** @description Progress of the latest rolling update or rollback. Absent until the service is first updated. */
+        ServiceUpdateStatus: {
+            /**
+             * @description `updating`, `paused` (a failure stopped it), `completed`; and for rollbacks
+             *     `rollback_started`, `rollback_paused`, `rollback_completed`.
+             * @example updating
+             * @example paused
+             * @example completed
+             * @example rollback_started
+             * @example rollback_paused
+             * @example rollback_completed
+             */
+            State?: "updating" | "paused" | "completed" | "rollback_started" | "rollback_paused" | "rollback_completed" | (string & {});
+            /**
+             * Format: date-time
+             * @description When the update or rollback started.
+             */
+            StartedAt?: string;
+            /**
+             * Format: date-time
+             * @description When it finished; absent while it is in progress.
+             */
+            CompletedAt?: string;
+            /** @description A human-readable account, e.g. `update completed` or why it paused. */
+            Message?: string;
+        };
+        /**
+         * @description The swarm as its managers see it: the same facts as the `Cluster` part of `GET /info`, plus
+         *     the tokens other engines need to join.
+         */
+        Swarm: {
+            JoinTokens: components["schemas"]["SwarmJoinTokens"];
+        } & components["schemas"]["ClusterInfo"];
+        /** @description A driver chosen by name, with its options (log drivers, secret stores, templating engines, IPAM). */
+        SwarmDriver: {
+            /** @description The driver's name. Left out when empty. */
+            Name?: string;
+            /** @description Driver-specific settings. Left out when there are none. */
+            Options?: {
+                [key: string]: string;
+            };
+        };
+        /** @description IP address management of a swarm network. */
+        SwarmIPAMOptions: {
+            /** @description The IPAM driver (`default` unless another was chosen). */
+            Driver?: components["schemas"]["SwarmDriver"];
+            /** @description Address pools of the network. */
+            Configs?: {
+                /** @description Subnet in CIDR form. */
+                Subnet?: string;
+                /** @description Part of the subnet to allocate from, in CIDR form. */
+                Range?: string;
+                /** @description Gateway address. */
+                Gateway?: string;
+            }[];
+        };
         /** @description This engine's membership in a swarm, as seen from the node itself. */
         SwarmInfo: {
             /** @description This node's ID in the swarm; empty when not in one. */
@@ -5715,12 +6835,304 @@ export interface components {
             /** @description Swarm-related warnings, e.g. about risky manager counts. Omitted when none. */
             Warnings?: string[];
         };
+        /** @description How to create a new swarm with this engine as its first manager. */
+        SwarmInitRequest: {
+            /**
+             * @description Where to listen for other managers and workers, as `host:port` or `interface:port`.
+             *     Without a port, 2377 is used. Default `0.0.0.0:2377`.
+             */
+            ListenAddr?: string;
+            /**
+             * @description The address (`host[:port]` or `interface[:port]`) other nodes should use to reach this
+             *     one. Needed when the engine cannot pick a single address by itself; the port defaults to
+             *     the one of `ListenAddr`.
+             */
+            AdvertiseAddr?: string;
+            /**
+             * @description Address (or interface) to use for overlay network traffic between nodes, when it should
+             *     differ from `AdvertiseAddr`.
+             */
+            DataPathAddr?: string;
+            /**
+             * Format: int32
+             * @description UDP port for overlay (VXLAN) traffic; 0 or absent means 4789.
+             */
+            DataPathPort?: number;
+            /** @description CIDR ranges to carve overlay network subnets from. Default `["10.0.0.0/8"]`. */
+            DefaultAddrPool?: string[] | null;
+            /**
+             * Format: int32
+             * @description Prefix length of each subnet cut from `DefaultAddrPool`. Default 24.
+             */
+            SubnetSize?: number;
+            /**
+             * @description Start a new single-manager swarm from this manager's existing state (disaster recovery
+             *     when the other managers are lost). Default `false`.
+             */
+            ForceNewCluster?: boolean;
+            /** @description Same as `Spec.EncryptionConfig.AutoLockManagers`; either one turns auto-lock on. */
+            AutoLockManagers?: boolean;
+            /**
+             * @description Availability this node starts with (see `NodeSpec.Availability`). Default `active`.
+             * @enum {string}
+             */
+            Availability?: "active" | "pause" | "drain";
+            Spec?: components["schemas"]["SwarmSpec"];
+        };
+        /** @description How to join an existing swarm. */
+        SwarmJoinRequest: {
+            /**
+             * @description Where to listen for swarm traffic, as `host:port` or `interface:port`. Default
+             *     `0.0.0.0:2377`.
+             */
+            ListenAddr?: string;
+            /**
+             * @description The address (`host[:port]` or `interface[:port]`) other nodes should use to reach this
+             *     one; the engine tries to work it out when left out.
+             */
+            AdvertiseAddr?: string;
+            /** @description Address (or interface) for overlay network traffic, when it should differ from `AdvertiseAddr`. */
+            DataPathAddr?: string;
+            /** @description Addresses (`host:port`) of managers already in the swarm; one reachable manager is enough. */
+            RemoteAddrs?: string[];
+            /** @description The worker or manager token from `GET /swarm` on a manager; it decides this node's role. */
+            JoinToken?: string;
+            /**
+             * @description Availability this node starts with (see `NodeSpec.Availability`). Default `active`.
+             * @enum {string}
+             */
+            Availability?: "active" | "pause" | "drain";
+        };
+        /**
+         * @description The secrets other engines present to `POST /swarm/join`. They embed the root CA's
+         *     fingerprint; treat them like passwords. Rotate them with `POST /swarm/update`.
+         */
+        SwarmJoinTokens: {
+            /** @description Token that makes the joining engine a worker (`SWMTKN-1-...`). */
+            Worker: string;
+            /** @description Token that makes the joining engine a manager (`SWMTKN-1-...`). */
+            Manager: string;
+        };
+        /** @description A swarm-scoped network as the managers store it. */
+        SwarmNetwork: {
+            /** @description The network's ID. */
+            ID: string;
+            Version: components["schemas"]["SwarmObjectVersion"];
+            /**
+             * Format: date-time
+             * @description When the network was created.
+             */
+            CreatedAt: string;
+            /**
+             * Format: date-time
+             * @description When its record last changed.
+             */
+            UpdatedAt: string;
+            /** @description The network's settings. */
+            Spec: {
+                /** @description The network's name, e.g. `ingress`. */
+                Name?: string;
+                /** @description Labels of the network. */
+                Labels?: {
+                    [key: string]: string;
+                } | null;
+                /** @description The driver asked for and its options (empty when the default was taken). */
+                DriverConfiguration?: components["schemas"]["SwarmDriver"];
+                /** @description Whether IPv6 is enabled. */
+                IPv6Enabled?: boolean;
+                /** @description Whether the network is cut off from outside networks. */
+                Internal?: boolean;
+                /** @description Whether stand-alone containers may join it. */
+                Attachable?: boolean;
+                /** @description Whether this is the routing-mesh network that carries published ports. */
+                Ingress?: boolean;
+                IPAMOptions?: components["schemas"]["SwarmIPAMOptions"];
+                /** @description The config-only network this one takes its settings from. */
+                ConfigFrom?: {
+                    /** @description Name of that network. */
+                    Network?: string;
+                };
+                /** @description Scope of the network (`swarm`). */
+                Scope?: string;
+            };
+            /** @description The driver in use and its state, e.g. `overlay` with its VXLAN IDs. */
+            DriverState: components["schemas"]["SwarmDriver"];
+            /** @description The address management in use, with the subnets and gateways allocated. */
+            IPAMOptions?: components["schemas"]["SwarmIPAMOptions"];
+        };
+        /** @description The identifier of a swarm object (secret, config) the request created. */
+        SwarmObjectCreateResponse: {
+            /** @description The new object's ID. */
+            ID: string;
+        };
+        /**
+         * @description The revision of a swarm object in the managers' store. Every change raises it; updates must
+         *     send the value they read (`?version=`) so that a concurrent change is detected instead of
+         *     overwritten.
+         */
+        SwarmObjectVersion: {
+            /**
+             * Format: int64
+             * @description The revision number. Left out when it is zero (e.g. a job that never ran).
+             */
+            Index?: number;
+        };
         /** @description A swarm manager as another node knows it. */
         SwarmPeer: {
             /** @description The manager's node ID. */
             NodeID: string;
             /** @description The manager's address and port. */
             Addr: string;
+        };
+        /** @description An operating system and CPU architecture pair, as Go names them. */
+        SwarmPlatform: {
+            /** @description CPU architecture, e.g. `x86_64`, `amd64` or `aarch64` (nodes report the kernel's name for it). */
+            Architecture?: string;
+            /** @description Operating system, e.g. `linux` or `windows`. */
+            OS?: string;
+        };
+        /** @description Amounts of CPU, memory and user-defined resources (offered by a node or reserved for a task). */
+        SwarmResources: {
+            /**
+             * Format: int64
+             * @description CPU in billionths of a CPU (1000000000 is one CPU). Left out when zero.
+             */
+            NanoCPUs?: number;
+            /**
+             * Format: int64
+             * @description Memory in bytes. Left out when zero.
+             */
+            MemoryBytes?: number;
+            /** @description User-defined resources such as GPUs. Left out when none. */
+            GenericResources?: components["schemas"]["SystemInfoGenericResource"][];
+        };
+        /**
+         * @description The cluster settings sent to `POST /swarm/init` and `POST /swarm/update`. An update replaces
+         *     the whole specification, so read it with `GET /swarm`, change what you need and send it all
+         *     back: zero or missing values get the swarm's defaults, not the current values.
+         */
+        SwarmSpec: {
+            /** @description The swarm's name. Only `default` is accepted; leaving it out means that. */
+            Name?: string;
+            /** @description Labels for the swarm. */
+            Labels?: {
+                [key: string]: string;
+            } | null;
+            /** @description Settings of the orchestrator. */
+            Orchestration?: {
+                /**
+                 * Format: int64
+                 * @description How many finished tasks to keep per service slot (or node, for global services); a
+                 *     negative number keeps them all. The engine starts with 5.
+                 */
+                TaskHistoryRetentionLimit?: number;
+            };
+            /** @description Settings of the managers' Raft log. */
+            Raft?: {
+                /**
+                 * Format: int64
+                 * @description Log entries written between two snapshots (10000 by default).
+                 */
+                SnapshotInterval?: number;
+                /**
+                 * Format: int64
+                 * @description Older snapshots kept besides the newest one (0 by default).
+                 */
+                KeepOldSnapshots?: number;
+                /**
+                 * Format: int64
+                 * @description Entries retained after a snapshot for managers that fall behind (500 by default).
+                 */
+                LogEntriesForSlowFollowers?: number;
+                /**
+                 * @description Ticks without word from the leader after which a manager starts an election; must be
+                 *     more than `HeartbeatTick` (10 by default). One tick is one second today.
+                 */
+                ElectionTick?: number;
+                /** @description Ticks between two heartbeats of the leader (1 by default). */
+                HeartbeatTick?: number;
+            };
+            /** @description Settings of the dispatcher, which hands tasks to nodes. */
+            Dispatcher?: {
+                /**
+                 * Format: int64
+                 * @description Interval at which nodes report to the managers, in nanoseconds (5 s by default).
+                 */
+                HeartbeatPeriod?: number;
+            };
+            /** @description Settings of the swarm's certificate authority. */
+            CAConfig?: {
+                /**
+                 * Format: int64
+                 * @description Lifetime of the certificates issued to nodes, in nanoseconds (90 days by default).
+                 */
+                NodeCertExpiry?: number;
+                /** @description Outside CAs to forward node certificate requests to, instead of signing them here. */
+                ExternalCAs?: {
+                    /**
+                     * @description How the CA is spoken to; `cfssl` is the only protocol.
+                     * @default cfssl
+                     * @enum {string}
+                     */
+                    Protocol?: "cfssl";
+                    /** @description Address of the CA. */
+                    URL?: string;
+                    /** @description Settings that depend on the protocol. */
+                    Options?: {
+                        [key: string]: string;
+                    };
+                    /** @description Root certificate this CA signs with, PEM encoded. */
+                    CACert?: string;
+                }[];
+                /** @description A root CA certificate (PEM) to switch the swarm to; use with `SigningCAKey`. */
+                SigningCACert?: string;
+                /** @description The private key (PEM) of `SigningCACert`. Never returned by inspect. */
+                SigningCAKey?: string;
+                /**
+                 * Format: int64
+                 * @description A counter: sending a higher value than the current one, without `SigningCACert`,
+                 *     makes the swarm generate a new root CA and re-issue every node certificate.
+                 */
+                ForceRotate?: number;
+            };
+            /** @description Encryption of the managers' data at rest. */
+            EncryptionConfig?: {
+                /**
+                 * @description Lock managers on restart: their Raft data and keys stay encrypted until the unlock key
+                 *     (`GET /swarm/unlockkey`) is given with `POST /swarm/unlock`.
+                 */
+                AutoLockManagers?: boolean;
+            };
+            /**
+             * @description Values tasks get when their service does not set them. Listed for symmetry with
+             *     inspect: the engine ignores it in requests, so it cannot be set through this API.
+             */
+            TaskDefaults?: {
+                /** @description Log driver for tasks whose service names none. */
+                LogDriver?: components["schemas"]["SwarmDriver"];
+            };
+        };
+        /** @description The certificate authority a node trusts and the issuer of its own certificate. */
+        SwarmTLSInfo: {
+            /** @description The swarm's root CA certificate(s), PEM encoded. */
+            TrustRoot?: string;
+            /** @description Subject of the certificate's issuer, DER encoded then base64. */
+            CertIssuerSubject?: string;
+            /** @description Public key of the certificate's issuer, DER encoded then base64. */
+            CertIssuerPublicKey?: string;
+        };
+        /** @description The current unlock key of the swarm. */
+        SwarmUnlockKeyResponse: {
+            /**
+             * @description The key (`SWMKEY-1-...`) a locked manager needs after a restart. An empty string when
+             *     auto-lock is off.
+             */
+            UnlockKey: string;
+        };
+        /** @description The key that unlocks a manager started with auto-lock on. */
+        SwarmUnlockRequest: {
+            /** @description The unlock key, as `GET /swarm/unlockkey` gave it (`SWMKEY-1-...`). */
+            UnlockKey?: string;
         };
         /**
          * @description Disk space used by the engine's objects. Up to API 1.51 the answer lists every object with
@@ -6073,6 +7485,454 @@ export interface components {
              *     engines built without one (for example distribution packages).
              */
             Name: string;
+        };
+        /** @description One unit of work the orchestrator scheduled for a service (or a network attachment). */
+        Task: {
+            /** @description The task's ID. */
+            ID: string;
+            Version: components["schemas"]["SwarmObjectVersion"];
+            /**
+             * Format: date-time
+             * @description When the task was created (RFC 3339 with nanoseconds).
+             */
+            CreatedAt: string;
+            /**
+             * Format: date-time
+             * @description When the task's record last changed (RFC 3339 with nanoseconds).
+             */
+            UpdatedAt: string;
+            /** @description A name; tasks normally have none (the CLI shows `<service>.<slot>`). */
+            Name?: string;
+            /** @description Labels of the task (normally empty). */
+            Labels: {
+                [key: string]: string;
+            } | null;
+            Spec: components["schemas"]["TaskSpec"];
+            /** @description The service the task belongs to. */
+            ServiceID?: string;
+            /** @description The replica number, from 1, of a replicated service's task; absent for global services. */
+            Slot?: number;
+            /** @description The node the task was assigned to; absent until it is scheduled. */
+            NodeID?: string;
+            /** @description User-defined resources (such as particular GPUs) assigned to the task. Left out when none. */
+            GenericResources?: components["schemas"]["SystemInfoGenericResource"][];
+            Status: components["schemas"]["TaskStatus"];
+            /** @description The state the orchestrator wants the task in (`running`, `shutdown`, ...). */
+            DesiredState?: components["schemas"]["TaskState"];
+            /** @description For job services, the run of the job the task belongs to (see `JobStatus`). */
+            JobIteration?: components["schemas"]["SwarmObjectVersion"];
+            /** @description The swarm networks the task is attached to, with its addresses. */
+            NetworksAttachments?: components["schemas"]["TaskNetworkAttachment"][];
+            /**
+             * @description Cluster volumes given to the task and the mounts they fulfil; `null` when none.
+             *
+             *     Added in API 1.42.
+             */
+            Volumes?: components["schemas"]["TaskVolumeAttachment"][] | null;
+        };
+        /** @description A config given to a service's containers, as a file or for the runtime's own use. */
+        TaskConfigReference: {
+            File?: components["schemas"]["TaskFileTarget"];
+            /**
+             * @description Use the config for the runtime instead of mounting it (a Windows credential spec named in
+             *     `Privileges.CredentialSpec.Config`). Takes no settings; exclusive with `File`.
+             */
+            Runtime?: Record<string, never>;
+            /** @description The config's ID. */
+            ConfigID?: string;
+            /** @description The config's name. */
+            ConfigName?: string;
+        };
+        /** @description The container every task of the service runs. Only `Image` is needed. */
+        TaskContainerSpec: {
+            /**
+             * @description Image reference. The engine resolves a tag to a digest (`name:tag@sha256:...`) when it can
+             *     reach the registry, so every node runs the same image.
+             */
+            Image?: string;
+            /** @description Labels for the containers (the service's own labels are in `ServiceSpec.Labels`). */
+            Labels?: {
+                [key: string]: string;
+            };
+            /** @description Replaces the image's entrypoint. */
+            Command?: string[];
+            /** @description Replaces the image's command (the arguments to the entrypoint). */
+            Args?: string[];
+            /** @description Host name inside the containers; may be a Go template such as `{{.Task.Name}}`. */
+            Hostname?: string;
+            /** @description Environment variables, as `NAME=value`. */
+            Env?: string[];
+            /** @description Working directory of the command. */
+            Dir?: string;
+            /** @description User (and group) the command runs as, as `user`, `user:group`, `uid` or `uid:gid`. */
+            User?: string;
+            /** @description Extra groups the process joins; each must exist in the image. */
+            Groups?: string[];
+            Privileges?: components["schemas"]["TaskPrivileges"];
+            /** @description Give the containers a pseudo-terminal; their logs are then one raw stream instead of multiplexed. */
+            TTY?: boolean;
+            /** @description Keep standard input open. */
+            OpenStdin?: boolean;
+            /** @description Mount the container's root filesystem read-only. */
+            ReadOnly?: boolean;
+            /** @description Bind mounts, volumes and tmpfs mounts of the containers. */
+            Mounts?: components["schemas"]["Mount"][];
+            /** @description Signal that stops the containers, e.g. `SIGTERM` or `15`. */
+            StopSignal?: string;
+            /**
+             * Format: int64
+             * @description Nanoseconds to wait after the stop signal before the container is killed.
+             */
+            StopGracePeriod?: number;
+            /** @description Health check of the containers, replacing the image's. */
+            Healthcheck?: components["schemas"]["HealthConfig"];
+            /**
+             * @description Extra `/etc/hosts` lines, each `IP host [alias...]` (as in a hosts file; `host:IP` is
+             *     accepted too).
+             */
+            Hosts?: string[];
+            /** @description Settings for the containers' `/etc/resolv.conf`. */
+            DNSConfig?: {
+                /** @description Name server IP addresses. */
+                Nameservers?: string[];
+                /** @description Search domains. */
+                Search?: string[];
+                /** @description Resolver options, such as `ndots:2`. */
+                Options?: string[];
+            };
+            /** @description Secrets to put into the containers. */
+            Secrets?: components["schemas"]["TaskSecretReference"][];
+            /** @description Configs to put into the containers. */
+            Configs?: components["schemas"]["TaskConfigReference"][];
+            /**
+             * @description Isolation technology of the containers (Windows only; `default` elsewhere).
+             * @enum {string}
+             */
+            Isolation?: "default" | "process" | "hyperv" | "";
+            /** @description Run an init process as PID 1 that reaps zombies and forwards signals. Unset uses the engine's default. */
+            Init?: boolean;
+            /** @description Namespaced kernel parameters to set in the containers, e.g. `net.ipv4.ip_forward`. */
+            Sysctls?: {
+                [key: string]: string;
+            };
+            /** @description Linux capabilities to add to the default set, e.g. `CAP_NET_ADMIN`. */
+            CapabilityAdd?: string[];
+            /** @description Linux capabilities to remove from the default set. */
+            CapabilityDrop?: string[];
+            /** @description Resource limits (`ulimit`) for the containers' processes. */
+            Ulimits?: components["schemas"]["ContainerUlimit"][];
+            /**
+             * Format: int64
+             * @description Adjustment of the processes' out-of-memory killer score, from -1000 to 1000.
+             *
+             *     Added in API 1.46.
+             */
+            OomScoreAdj?: number;
+        };
+        /** @description Where and how a secret or config appears in the container. */
+        TaskFileTarget: {
+            /** @description File name; relative names are under `/run/secrets/` for secrets and `/` for configs. */
+            Name?: string;
+            /** @description Owner user ID, as a string (e.g. `"0"`). */
+            UID?: string;
+            /** @description Owner group ID, as a string. */
+            GID?: string;
+            /**
+             * Format: int32
+             * @description Permission bits, as an integer (e.g. `292` for octal `0444`).
+             */
+            Mode?: number;
+        };
+        /** @description Filters for the task list; a task must match every key given (values of one key are alternatives). */
+        TaskListFilters: {
+            /** @description Desired state, such as `running`, `shutdown` or `accepted`. An unknown state is answered with 500. */
+            "desired-state"?: components["schemas"]["FilterValues"];
+            /** @description Task ID or a prefix of it. */
+            id?: components["schemas"]["FilterValues"];
+            /** @description Carries a label, given as `key` or `key=value`. */
+            label?: components["schemas"]["FilterValues"];
+            /**
+             * @description Task name or a prefix of it. Tasks are named `<service>.<slot>.<task ID>`
+             *     (`<service>.<node ID>.<task ID>` for global services).
+             */
+            name?: components["schemas"]["FilterValues"];
+            /** @description Node, by ID or name. */
+            node?: components["schemas"]["FilterValues"];
+            /** @description Service, by ID or name. An unknown service is answered with 404. */
+            service?: components["schemas"]["FilterValues"];
+            /** @description Task runtime `container`, `plugin` or `attachment`. */
+            runtime?: components["schemas"]["FilterValues"];
+        };
+        /** @description A swarm network a task is attached to. */
+        TaskNetworkAttachment: {
+            Network: components["schemas"]["SwarmNetwork"];
+            /** @description The task's addresses on the network, with prefix length, e.g. `10.0.0.6/24`. */
+            Addresses?: string[];
+        };
+        /** @description A network a service's tasks are attached to. */
+        TaskNetworkAttachmentConfig: {
+            /** @description The network, by name or ID. */
+            Target?: string;
+            /** @description Extra DNS names for the service on this network. */
+            Aliases?: string[];
+            /** @description Options for the network driver on this attachment. */
+            DriverOpts?: {
+                [key: string]: string;
+            };
+        };
+        /** @description Which nodes may run the tasks, and how tasks are spread over them. */
+        TaskPlacement: {
+            /**
+             * @description Conditions a node must meet, each `attribute==value` or `attribute!=value`, e.g.
+             *     `node.role==manager`, `node.labels.zone==a`, `node.platform.os==linux`.
+             */
+            Constraints?: string[];
+            /** @description Spreading preferences, applied in order. */
+            Preferences?: {
+                /** @description Spread the tasks evenly over the values of a node label. */
+                Spread?: {
+                    /** @description The label to spread over, e.g. `node.labels.datacenter`. */
+                    SpreadDescriptor?: string;
+                };
+            }[];
+            /**
+             * Format: int64
+             * @description Most tasks of the service one node may run; 0 means no limit.
+             * @default 0
+             */
+            MaxReplicas?: number;
+            /**
+             * @description Platforms the image can run on; tasks only go to matching nodes. The engine fills it from
+             *     the image's manifest when it can reach the registry.
+             */
+            Platforms?: components["schemas"]["SwarmPlatform"][];
+        };
+        /**
+         * @description A managed plugin to install on the nodes, for services with `Runtime: plugin` (an
+         *     experimental feature of the engine).
+         */
+        TaskPluginSpec: {
+            /** @description Local name to give the plugin. */
+            Name?: string;
+            /** @description The plugin's image reference in a registry. */
+            Remote?: string;
+            /** @description Install it without enabling it. */
+            Disabled?: boolean;
+            /** @description The privileges the plugin asks for, confirmed in advance. */
+            PluginPrivilege?: components["schemas"]["PluginPrivilege"][];
+        };
+        /** @description Security settings of the containers. */
+        TaskPrivileges: {
+            /** @description Managed service account for Windows containers; set one of the three ways. */
+            CredentialSpec?: {
+                /** @description Name of a swarm config (also listed in `Configs`, with a `Runtime` target) holding the spec. */
+                Config?: string;
+                /** @description A file under the engine's `CredentialSpecs` directory. */
+                File?: string;
+                /** @description Name of a value in the Windows registry key that holds credential specs for containers. */
+                Registry?: string;
+            } | null;
+            /** @description SELinux labels of the containers. */
+            SELinuxContext?: {
+                /** @description Turn SELinux labelling off for the containers. */
+                Disable?: boolean;
+                /** @description SELinux user label. */
+                User?: string;
+                /** @description SELinux role label. */
+                Role?: string;
+                /** @description SELinux type label. */
+                Type?: string;
+                /** @description SELinux level label. */
+                Level?: string;
+            } | null;
+            /**
+             * @description Seccomp filtering of the containers.
+             *
+             *     Added in API 1.44.
+             */
+            Seccomp?: {
+                /**
+                 * @description `default` profile, `unconfined` (no filtering) or a `custom` profile given in `Profile`.
+                 * @enum {string}
+                 */
+                Mode?: "default" | "unconfined" | "custom";
+                /** @description The custom seccomp profile (its JSON), base64 encoded; used with `custom`. */
+                Profile?: string;
+            };
+            /**
+             * @description AppArmor confinement of the containers.
+             *
+             *     Added in API 1.44.
+             */
+            AppArmor?: {
+                /**
+                 * @description `default` applies the engine's profile; `disabled` runs unconfined.
+                 * @enum {string}
+                 */
+                Mode?: "default" | "disabled";
+            };
+            /**
+             * @description Stop processes from gaining privileges (setuid binaries and the like do not work).
+             *
+             *     Added in API 1.44.
+             */
+            NoNewPrivileges?: boolean;
+        };
+        /** @description Resources a task is limited to and resources reserved for it on its node. */
+        TaskResources: {
+            /** @description Upper limits of the task's container. */
+            Limits?: {
+                /**
+                 * Format: int64
+                 * @description CPU quota in billionths of a CPU.
+                 */
+                NanoCPUs?: number;
+                /**
+                 * Format: int64
+                 * @description Memory limit in bytes.
+                 */
+                MemoryBytes?: number;
+                /**
+                 * Format: int64
+                 * @description Most processes the container may have; 0 means no limit.
+                 * @default 0
+                 */
+                Pids?: number;
+            };
+            /**
+             * @description Resources a node must have free for the task to be placed there (memory at least 4 MiB
+             *     when set).
+             */
+            Reservations?: components["schemas"]["SwarmResources"];
+            /**
+             * Format: int64
+             * @description Swap the container may use in addition to its memory, in bytes; -1 means unlimited.
+             *
+             *     Added in API 1.52.
+             */
+            SwapBytes?: number;
+            /**
+             * Format: int64
+             * @description How readily the kernel swaps the container's memory out, 0 to 100; -1 keeps the node's default.
+             *
+             *     Added in API 1.52.
+             */
+            MemorySwappiness?: number;
+        };
+        /** @description When the orchestrator replaces a task whose container exited. */
+        TaskRestartPolicy: {
+            /**
+             * @description `any` (the default): always; `on-failure`: only after a non-zero exit; `none`: never.
+             * @enum {string}
+             */
+            Condition?: "none" | "on-failure" | "any";
+            /**
+             * Format: int64
+             * @description Nanoseconds to wait before a restart (5 s by default).
+             */
+            Delay?: number;
+            /**
+             * Format: int64
+             * @description Restarts to try (within `Window`, when set) before giving up; 0 means no limit.
+             * @default 0
+             */
+            MaxAttempts?: number;
+            /**
+             * Format: int64
+             * @description Nanoseconds over which restarts are counted for `MaxAttempts`; 0 means unbounded.
+             * @default 0
+             */
+            Window?: number;
+        };
+        /** @description A secret given to a service's containers, as a file under `/run/secrets/`. */
+        TaskSecretReference: {
+            File?: components["schemas"]["TaskFileTarget"];
+            /** @description The secret's ID. */
+            SecretID?: string;
+            /** @description The secret's name. */
+            SecretName?: string;
+        };
+        /**
+         * @description What each task of a service is: a container (`ContainerSpec`), a managed plugin
+         *     (`PluginSpec`, with `Runtime: plugin`) or a network attachment (`NetworkAttachmentSpec`,
+         *     created by the engine itself), plus resources, restart and placement rules.
+         */
+        TaskSpec: {
+            ContainerSpec?: components["schemas"]["TaskContainerSpec"];
+            PluginSpec?: components["schemas"]["TaskPluginSpec"];
+            /**
+             * @description Set on the tasks the engine creates to attach a stand-alone container to a swarm
+             *     (attachable overlay) network; not used in service specifications.
+             */
+            NetworkAttachmentSpec?: {
+                /** @description The container being attached. */
+                ContainerID?: string;
+            };
+            Resources?: components["schemas"]["TaskResources"];
+            RestartPolicy?: components["schemas"]["TaskRestartPolicy"];
+            Placement?: components["schemas"]["TaskPlacement"];
+            /**
+             * Format: int64
+             * @description A counter; raising it makes an update replace every task even when nothing else
+             *     changed. Always sent.
+             */
+            ForceUpdate?: number;
+            /**
+             * @description Which kind of task: `container` (the default), `plugin` or `attachment`. Filled in on
+             *     inspect with `insertDefaults`.
+             */
+            Runtime?: string;
+            /** @description Swarm networks (overlay, by name or ID) to attach the tasks to. */
+            Networks?: components["schemas"]["TaskNetworkAttachmentConfig"][];
+            /**
+             * @description Log driver for the task's container. Falls back to the swarm's
+             *     `TaskDefaults.LogDriver`, then to the engine's default.
+             */
+            LogDriver?: components["schemas"]["SwarmDriver"];
+        };
+        /**
+         * @description Life cycle of a task: `new`, `pending` (waiting for resources), `assigned` (to a node),
+         *     `accepted`, `preparing` (e.g. pulling the image), `ready`, `starting`, `running`, then an end
+         *     state: `complete`, `failed`, `shutdown`, `rejected` (the node could not run it), `orphaned`
+         *     (its node went away), `remove`.
+         * @enum {string}
+         */
+        TaskState: "new" | "allocated" | "pending" | "assigned" | "accepted" | "preparing" | "ready" | "starting" | "running" | "complete" | "shutdown" | "failed" | "rejected" | "remove" | "orphaned";
+        /** @description Where the task is in its life cycle, as last reported. */
+        TaskStatus: {
+            /**
+             * Format: date-time
+             * @description When this status was reported.
+             */
+            Timestamp: string;
+            State: components["schemas"]["TaskState"];
+            /** @description A short note on the state, e.g. `started` or `preparing`. */
+            Message?: string;
+            /** @description Why the task failed or was rejected, when it did. */
+            Err?: string;
+            /** @description The task's container; absent before one is created. */
+            ContainerStatus?: {
+                /** @description The container's ID (empty before it exists). */
+                ContainerID?: string;
+                /** @description Process ID of the container's main process on the node (0 when it is not running). */
+                PID?: number;
+                /** @description Exit code of the main process once it has exited. */
+                ExitCode?: number;
+            };
+            /** @description Ports the task publishes directly on its node (`host` mode); an empty object when none. */
+            PortStatus: {
+                /** @description The published host ports. */
+                Ports?: components["schemas"]["ServicePortConfig"][];
+            };
+        };
+        /** @description A cluster volume given to a task. */
+        TaskVolumeAttachment: {
+            /** @description The volume's swarm ID (not the CSI volume ID). */
+            ID?: string;
+            /** @description `Source` of the mount in the container specification that this volume fulfils. */
+            Source?: string;
+            /** @description `Target` of that mount. */
+            Target?: string;
         };
         /** @description A per-device I/O limit. */
         ThrottleDevice: {
@@ -6819,6 +8679,153 @@ export interface operations {
             };
             404: components["responses"]["NotFound"];
             500: components["responses"]["ServerError"];
+        };
+    };
+    ConfigList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list configs matching these filters, sent as a JSON object mapping each filter
+                 *     name to its values, e.g. `{"name":["nginx"]}`. An unknown filter name is answered with
+                 *     400.
+                 */
+                filters?: components["schemas"]["ConfigListFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching configs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Config"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ConfigCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The config's name, labels and content. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigSpec"];
+            };
+        };
+        responses: {
+            /** @description The config was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SwarmObjectCreateResponse"];
+                };
+            };
+            /** @description The specification is invalid, e.g. the content is empty or larger than 1000 KB. */
+            400: components["responses"]["BadRequest"];
+            /** @description A config with this name exists already. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ConfigInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The config, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Config"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ConfigDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The config, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The config was removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A service still uses the config. */
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ConfigUpdate: {
+        parameters: {
+            query: {
+                /** @description `Version.Index` of the config as last read; without it the engine answers 400. */
+                version: number;
+            };
+            header?: never;
+            path: {
+                /** @description The config, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The config's specification with the new labels (and the unchanged content). */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigSpec"];
+            };
+        };
+        responses: {
+            /** @description The labels were changed. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            /** @description The update failed, e.g. because the version is out of date (`update out of sequence`). */
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
         };
     };
     ContainerCreate: {
@@ -8852,6 +10859,124 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    NodeList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list nodes matching these filters, sent as a JSON object mapping each filter name
+                 *     to its values, e.g. `{"role":["manager"]}`. An unknown filter name is answered with 400.
+                 */
+                filters?: components["schemas"]["NodeListFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching nodes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    NodeInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The node, by ID, a unique ID prefix, or host name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    NodeDelete: {
+        parameters: {
+            query?: {
+                /** @description Remove the node even when it is still up and connected. Default `false`. */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The node, by ID, a unique ID prefix, or host name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node was removed. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The node is a manager (demote it first) or is still up without `force`. */
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    NodeUpdate: {
+        parameters: {
+            query: {
+                /** @description `Version.Index` of the node as last read. */
+                version: number;
+            };
+            header?: never;
+            path: {
+                /** @description The node, by ID, a unique ID prefix, or host name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The node's new specification. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeSpec"];
+            };
+        };
+        responses: {
+            /** @description The node was updated. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            /** @description The update failed, e.g. because the version is out of date (`update out of sequence`). */
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
     PluginList: {
         parameters: {
             query?: {
@@ -9325,6 +11450,396 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    SecretList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list secrets matching these filters, sent as a JSON object mapping each filter
+                 *     name to its values, e.g. `{"label":["app=web"]}`. An unknown filter name is answered
+                 *     with 400.
+                 */
+                filters?: components["schemas"]["SecretListFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching secrets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    SecretCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The secret's name, labels and content. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecretSpec"];
+            };
+        };
+        responses: {
+            /** @description The secret was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SwarmObjectCreateResponse"];
+                };
+            };
+            /** @description The specification is invalid, e.g. the content is empty or larger than 500 KB. */
+            400: components["responses"]["BadRequest"];
+            /** @description A secret with this name exists already. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    SecretInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The secret, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Secret"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    SecretDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The secret, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret was removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A service still uses the secret. */
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    SecretUpdate: {
+        parameters: {
+            query: {
+                /** @description `Version.Index` of the secret as last read. */
+                version: number;
+            };
+            header?: never;
+            path: {
+                /** @description The secret, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The secret's specification with the new labels. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SecretSpec"];
+            };
+        };
+        responses: {
+            /** @description The labels were changed. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            /** @description The update failed, e.g. because the version is out of date (`update out of sequence`). */
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ServiceList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list services matching these filters, sent as a JSON object mapping each filter
+                 *     name to its values, e.g. `{"label":["tier=web"]}`. An unknown filter name is answered
+                 *     with 400.
+                 */
+                filters?: components["schemas"]["ServiceListFilters"];
+                /** @description Add `ServiceStatus` (running, desired and completed task counts) to each service. Default `false`. */
+                status?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching services. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Service"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ServiceCreate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Credentials for the image's registry: the JSON auth object, URL-safe base64 encoded.
+                 *     They are kept with the service so nodes can pull the image.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The new service's specification. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceSpec"];
+            };
+        };
+        responses: {
+            /** @description The service was created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceCreateResponse"];
+                };
+            };
+            /** @description The specification is invalid, e.g. no image, or a published port already in use. */
+            400: components["responses"]["BadRequest"];
+            /** @description The request is not allowed here, e.g. attaching to a network that services may not use. */
+            403: components["responses"]["Forbidden"];
+            /**
+             * @description A predefined network named in the specification (such as `none`) cannot be used by
+             *     services. Other unknown networks are answered with 500.
+             */
+            404: components["responses"]["NotFound"];
+            /** @description A service with this name exists already. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ServiceInspect: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Fill in the fields the specification left out with the values the swarm uses for them
+                 *     (update and rollback settings, runtime, ...). Default `false`.
+                 */
+                insertDefaults?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description The service, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Service"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ServiceDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The service, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The service was removed. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ServiceLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start each line with `key=value` pairs (comma separated) naming the node, service and
+                 *     task it came from, plus any attributes the log driver records. Default `false`.
+                 */
+                details?: boolean;
+                /**
+                 * @description Keep the answer open and send new output as it is written. Default `false`: send what
+                 *     is stored, then end.
+                 */
+                follow?: boolean;
+                /** @description Include the standard output stream. Default `false`. */
+                stdout?: boolean;
+                /** @description Include the standard error stream. Default `false`. */
+                stderr?: boolean;
+                /**
+                 * @description Only lines written at or after this time, in seconds since the Unix epoch (fractions
+                 *     accepted). Default `0`: from the start.
+                 */
+                since?: number;
+                /**
+                 * @description Start every line with the time it was written, RFC 3339 with nanoseconds, then a space
+                 *     (before the `details` attributes). Default `false`.
+                 */
+                timestamps?: boolean;
+                /** @description Only the last this many lines of each task (stdout and stderr counted together), or `all` (the default). */
+                tail?: number | string;
+            };
+            header?: never;
+            path: {
+                /** @description The service, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The log stream, labelled `application/vnd.docker.multiplexed-stream` when the
+             *     service has no TTY (framed stdout/stderr) and `application/vnd.docker.raw-stream`
+             *     when it has one (plain bytes).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                    "application/vnd.docker.multiplexed-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The logs could not be read, or neither `stdout` nor `stderr` was asked for. */
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    ServiceUpdate: {
+        parameters: {
+            query: {
+                /** @description `Version.Index` of the service as last read. */
+                version: number;
+                /**
+                 * @description Where to take registry credentials from when `X-Registry-Auth` is not sent: the current
+                 *     specification (`spec`, the default) or the previous one (`previous-spec`).
+                 */
+                registryAuthFrom?: "spec" | "previous-spec";
+                /**
+                 * @description `previous` rolls the service back to its previous specification (as stored in
+                 *     `PreviousSpec`); the body is then ignored. `none` or leaving it out does a normal update.
+                 */
+                rollback?: "previous" | "none";
+            };
+            header?: {
+                /**
+                 * @description Credentials for the image's registry: the JSON auth object, URL-safe base64 encoded.
+                 *     They are kept with the service so nodes can pull the image.
+                 */
+                "X-Registry-Auth"?: components["schemas"]["AuthConfig"];
+            };
+            path: {
+                /** @description The service, by ID, a unique ID prefix, or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description The complete new specification of the service. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceSpec"];
+            };
+        };
+        responses: {
+            /** @description The update was accepted and is being rolled out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUpdateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            /** @description The update failed, e.g. because the version is out of date (`update out of sequence`). */
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
     Session: {
         parameters: {
             query?: never;
@@ -9372,6 +11887,220 @@ export interface operations {
             500: components["responses"]["ServerError"];
         };
     };
+    SwarmInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The swarm. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Swarm"];
+                };
+            };
+            /** @description The engine has no swarm information to give. */
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    SwarmInit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Listening and advertised addresses, and the initial cluster settings. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwarmInitRequest"];
+            };
+        };
+        responses: {
+            /** @description The swarm exists; the answer is this node's ID, as a JSON string. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            500: components["responses"]["ServerError"];
+            /** @description The engine is already part of a swarm. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    SwarmJoin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Where to reach the swarm, the join token, and this node's addresses. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwarmJoinRequest"];
+            };
+        };
+        responses: {
+            /** @description The engine joined the swarm. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The join failed, e.g. because the token is malformed (`invalid join token`). */
+            500: components["responses"]["ServerError"];
+            /** @description The engine is already part of a swarm, or no manager given could be reached. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    SwarmLeave: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Leave even as a manager, even when that loses the quorum or the whole swarm. Default
+                 *     `false`.
+                 */
+                force?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The engine left the swarm. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            500: components["responses"]["ServerError"];
+            /** @description The engine is not part of a swarm, or leaving needs `force`. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    SwarmUnlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The unlock key. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwarmUnlockRequest"];
+            };
+        };
+        responses: {
+            /** @description The manager is unlocked. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The swarm is not locked. */
+            409: components["responses"]["Conflict"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    SwarmUnlockkey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The unlock key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SwarmUnlockKeyResponse"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    SwarmUpdate: {
+        parameters: {
+            query: {
+                /** @description `Version.Index` of the swarm as last read; without it the engine answers 400. */
+                version: number;
+                /** @description Replace the worker join token with a new one. Default `false`. */
+                rotateWorkerToken?: boolean;
+                /** @description Replace the manager join token with a new one. Default `false`. */
+                rotateManagerToken?: boolean;
+                /** @description Replace the unlock key (only meaningful with auto-lock on). Default `false`. */
+                rotateManagerUnlockKey?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The complete new specification of the swarm. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwarmSpec"];
+            };
+        };
+        responses: {
+            /** @description The settings were changed. No body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description The update failed, e.g. because the version is out of date (`update out of sequence`). */
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
     SystemDataUsage: {
         parameters: {
             query?: {
@@ -9407,6 +12136,123 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             500: components["responses"]["ServerError"];
+        };
+    };
+    TaskList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only list tasks matching these filters, sent as a JSON object mapping each filter name
+                 *     to its values, e.g. `{"service":["web"],"desired-state":["running"]}`. An unknown
+                 *     filter name is answered with 400.
+                 */
+                filters?: components["schemas"]["TaskListFilters"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching tasks. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description A service (or, on newer engines, a node) named in the filters does not exist. */
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    TaskInspect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The task, by ID or a unique ID prefix. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The task. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
+        };
+    };
+    TaskLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start each line with `key=value` pairs (comma separated) naming the node, service and
+                 *     task it came from, plus any attributes the log driver records. Default `false`.
+                 */
+                details?: boolean;
+                /**
+                 * @description Keep the answer open and send new output as it is written. Default `false`: send what
+                 *     is stored, then end.
+                 */
+                follow?: boolean;
+                /** @description Include the standard output stream. Default `false`. */
+                stdout?: boolean;
+                /** @description Include the standard error stream. Default `false`. */
+                stderr?: boolean;
+                /**
+                 * @description Only lines written at or after this time, in seconds since the Unix epoch (fractions
+                 *     accepted). Default `0`: from the start.
+                 */
+                since?: number;
+                /**
+                 * @description Start every line with the time it was written, RFC 3339 with nanoseconds, then a space
+                 *     (before the `details` attributes). Default `false`.
+                 */
+                timestamps?: boolean;
+                /** @description Only the last this many lines (stdout and stderr counted together), or `all` (the default). */
+                tail?: number | string;
+            };
+            header?: never;
+            path: {
+                /** @description The task, by ID or a unique ID prefix. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The log stream, labelled `application/vnd.docker.multiplexed-stream` when the
+             *     task has no TTY (framed stdout/stderr) and `application/vnd.docker.raw-stream`
+             *     when it has one (plain bytes).
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.docker.raw-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                    "application/vnd.docker.multiplexed-stream": Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description The logs could not be read, or neither `stdout` nor `stderr` was asked for. */
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["NotASwarmManager"];
         };
     };
     SystemVersion: {
