@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const treeShape = { files: 10_000, bytes: 100 * 1024 * 1024 };
+export const treeShape = { files: 10_000, bytes: 100 * 1024 * 1024, layout: 2 };
 
 const dockerignore = [
   '# generated for the benchmark',
@@ -52,7 +52,7 @@ function relativePaths(next) {
 
 /** Creates the tree under `root` unless a complete one from the same generator is already there. */
 export function ensureTree(root) {
-  const marker = join(root, '.bench-tree-complete');
+  const marker = `${root}.complete`;
   if (existsSync(marker) && readFileSync(marker, 'utf8') === JSON.stringify(treeShape)) return root;
   rmSync(root, { recursive: true, force: true });
   const next = random(42);
@@ -69,7 +69,8 @@ export function ensureTree(root) {
     for (let written = 0; written < size; written += block.length - offset) block.copy(content, written, offset, Math.min(block.length, offset + size - written));
     writeFileSync(full, content);
   });
-  writeFileSync(join(root, 'Dockerfile'), 'FROM busybox:latest\nCOPY . /ctx\n');
+  // Buildable as is, so the Docker CLI can produce the reference file set.
+  writeFileSync(join(root, 'Dockerfile'), 'FROM scratch\nCOPY . /ctx/\nCMD ["none"]\n');
   writeFileSync(join(root, '.dockerignore'), dockerignore);
   writeFileSync(marker, JSON.stringify(treeShape));
   return root;

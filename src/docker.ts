@@ -32,7 +32,7 @@ export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V
 
 export function createDocker<V extends ApiVersion = NewestApiVersion>(options: DockerOptions<V> = {}): Docker<V> {
   const connection = connect(resolveEndpoint(options));
-  const context: OperationContext = { connection, apiVersion: versionResolver(connection, options.apiVersion) };
+  const context: OperationContext = { connection, apiVersion: versionResolver(connection, options.apiVersion), cliConfig: { configDir: options.configDir, env: options.env } };
   const surface = buildOperationSurface(context);
   return Object.assign(surface, {
     ...hijackHelpers(context, surface.exec),

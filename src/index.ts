@@ -1,5 +1,6 @@
 export { createDocker, type Docker, type DockerOptions } from './docker.js';
-export type { ConnectionOptions, TlsOptions } from './connection/endpoint.js';
+export type { ConnectionOptions, TlsOptions, SshOptions } from './connection/endpoint.js';
+export { resolveRegistryAuth, registryAuthFor, allRegistryAuths, registryKeyFor, DOCKER_HUB_KEY, type RegistryAuthConfig, type RegistryAuthOptions } from './auth/index.js';
 export { apiVersions, newestApiVersion, oldestApiVersion, compareApiVersions, type ApiVersion } from './api-version.js';
 export type { ApiTypes } from '../generated/versions.js';
 export type { OperationSurface, OperationParams, OperationResult } from './operation-surface.js';
@@ -30,6 +31,8 @@ export {
   DockerStreamLimitError,
   DockerignoreError,
   TarSourceError,
+  DockerConfigError,
+  DockerCredentialHelperError,
 } from './errors.js';
 export { parseImageReference, repositoryAndTag, InvalidImageReferenceError, type ImageReference } from './helpers/image-reference.js';
 export { toEnvList, parseEnvList } from './helpers/environment.js';

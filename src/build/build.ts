@@ -4,6 +4,7 @@
 // built image's ID.
 import type { Readable } from 'node:stream';
 import type { ApiTypes, ApiVersion } from '../../generated/versions.js';
+import { buildRegistryConfig } from '../auth/request-auth.js';
 import { DockerUsageError } from '../errors.js';
 import { callOperation, type OperationContext, type StreamingResponse } from '../operation-call.js';
 import { ProgressStream } from '../streams/progress.js';
@@ -34,7 +35,10 @@ export type BuildOptions<V extends ApiVersion = ApiVersion> = Omit<ImageBuildQue
   dockerfile?: string;
   /** Name(s) for the image, `name` or `name:tag`. */
   t?: string | readonly string[];
-  /** Credentials for the registries the build pulls from. */
+  /**
+   * Credentials for the registries the build pulls from. Without them, every credential of the
+   * Docker CLI configuration is sent, as the CLI does (`{}`: none).
+   */
   registryAuth?: RegistryConfig<V>;
   signal?: AbortSignal;
 };
@@ -52,13 +56,15 @@ export function build<V extends ApiVersion>(context: OperationContext, options: 
     throw new DockerUsageError('build needs exactly one of `context` (a folder or a tar archive) and `remote` (a URL)', { operation: 'ImageBuild' });
   }
   const open = async (): Promise<OpenedStream> => {
+    // Before the context is packed, so a failing credential lookup leaves no tar stream open.
+    const registryConfig = registryAuth ?? (await buildRegistryConfig(context.cliConfig, signal));
     const body = await buildBody(source, dockerfile, signal);
     const values: Record<string, unknown> = {
       ...query,
       t: typeof t === 'string' ? [t] : t,
       remote,
       dockerfile: body?.dockerfile ?? dockerfile,
-      'X-Registry-Config': registryAuth,
+      'X-Registry-Config': registryConfig,
       body: body?.tar,
     };
     try {

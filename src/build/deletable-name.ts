@@ -2,7 +2,7 @@
 // part of the context, the engine must still delete the Dockerfile after unpacking, and it only
 // deletes what that .dockerignore matches. Rather than adding a line to the user's file (what the
 // Docker CLI's classic path does), pick a top-level name its own patterns already match and the
-// context does not hold: `*.log` gives `dockerfile.log`. Every candidate is checked
+// context does not send: `*.log` gives `dockerfile.log`. Every candidate is checked
 // with the engine's matching rules, so a heuristic never decides anything wrong; it may only
 // find nothing, and then the caller falls back to the added line.
 

@@ -60,28 +60,39 @@ export async function directoryContext(folder: string, options: DirectoryContext
       ignoreFile: ignore?.path,
     };
   }
-  const generated: GeneratedEntry[] = [];
-  const omit = new Set<string>();
-  let dockerfileName = deletableName(enginePatterns, engineDeletes, (name) => existsInContext(root, name));
-  if (!dockerfileName) {
-    // No name of its own would be deleted: add one to the .dockerignore the engine reads, as the Docker CLI does.
-    dockerfileName = `.dockerfile.${randomBytes(10).toString('hex')}`;
-    const ignoreText = `${rootIgnore ? rootIgnore.content.toString('utf8') : ROOT_IGNORE}\n${dockerfileName}\n`;
-    generated.push({ name: ROOT_IGNORE, content: Buffer.from(ignoreText), mode: rootIgnore?.mode, mtime: rootIgnore?.mtime });
-    omit.add(ROOT_IGNORE);
-  }
-  generated.push({ name: dockerfileName, content: await readFile(dockerfile.realPath) });
-  omit.add(dockerfileName);
+  const taken = (candidate: string) => isSent(root, filter, candidate);
+  const { generated, name } = await underAnotherName(dockerfile.realPath, rootIgnore, enginePatterns, engineDeletes, taken);
   return {
-    tar: new DirectoryTarStream(root, { filter, generated, omit, signal: options.signal }),
-    dockerfile: dockerfileName,
+    tar: new DirectoryTarStream(root, { filter, generated, omit: new Set(generated.map((entry) => entry.name)), signal: options.signal }),
+    dockerfile: name,
     ignoreFile: ignore?.path,
   };
 }
 
-// A generated file never takes the name of something in the context, sent or not.
-function existsInContext(root: string, name: string): boolean {
-  return lstatSync(`${root}/${name}`, { throwIfNoEntry: false }) !== undefined;
+// The Dockerfile as a generated top-level entry the engine will delete: under a name the sent
+// .dockerignore already matches, or under a random one that a line added to it names.
+async function underAnotherName(
+  dockerfilePath: string,
+  rootIgnore: IgnoreFile | undefined,
+  enginePatterns: string[],
+  engineDeletes: (path: string) => boolean,
+  taken: (name: string) => boolean,
+): Promise<{ generated: GeneratedEntry[]; name: string }> {
+  const content = await readFile(dockerfilePath);
+  const name = deletableName(enginePatterns, engineDeletes, taken);
+  if (name) return { generated: [{ name, content }], name };
+  const generatedName = `.dockerfile.${randomBytes(10).toString('hex')}`;
+  const ignoreText = Buffer.concat([rootIgnore?.content ?? Buffer.from(ROOT_IGNORE), Buffer.from(`\n${generatedName}\n`)]);
+  const ignoreEntry: GeneratedEntry = { name: ROOT_IGNORE, content: ignoreText, mode: rootIgnore?.mode, mtime: rootIgnore?.mtime };
+  return { generated: [ignoreEntry, { name: generatedName, content }], name: generatedName };
+}
+
+// Whether the tar holds a top-level entry of that name, or may hold something under it (an
+// excluded folder still entered for its exceptions): a generated file cannot take such a name.
+function isSent(root: string, filter: ContextFilter, name: string): boolean {
+  const stats = lstatSync(`${root}/${name}`, { throwIfNoEntry: false });
+  if (!stats) return false;
+  return filter.keeps(name).kept || (stats.isDirectory() && filter.entersExcludedFolder(name));
 }
 
 async function contextRoot(folder: string): Promise<string> {

@@ -76,7 +76,7 @@ describe('build request', () => {
 
 describe('archive stat header', () => {
   function statEngine(value: string | undefined) {
-    return fakeEngine((req, res) => {
+    return fakeEngine((_req, res) => {
       res.writeHead(200, value === undefined ? {} : { 'X-Docker-Container-Path-Stat': value });
       res.end();
     });

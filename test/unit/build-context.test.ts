@@ -246,18 +246,20 @@ describe('build contexts from a folder', () => {
     expect([...entries.keys()]).toEqual(['.dockerignore', 'Dockerfile']);
   });
 
-  it('sends a Dockerfile from outside under a name the context’s own patterns delete', async () => {
+  it('sends a Dockerfile from outside under a name the context’s own patterns delete and it does not send', async () => {
     const outside = mkdtempSync(join(tmpdir(), 'outside-'));
     try {
       writeFileSync(join(outside, 'Dockerfile'), 'FROM scratch\nCOPY . /\n');
-      write('.dockerignore', 'secret\n*.tmp\n');
-      write('secret');
+      write('.dockerignore', 'logs\n!logs/keep\n*.tmp\n');
+      write('logs/old');
+      write('logs/keep');
       write('a.txt');
       const { dockerfile, entries } = await names({ dockerfile: join(outside, 'Dockerfile') });
+      // Not `logs`: that folder is excluded but still sends logs/keep.
       expect(dockerfile).toBe('dockerfile.tmp');
       expect(entries.get('dockerfile.tmp')!.content.toString()).toBe('FROM scratch\nCOPY . /\n');
-      expect(entries.get('.dockerignore')!.content.toString()).toBe('secret\n*.tmp\n');
-      expect([...entries.keys()].sort()).toEqual(['.dockerignore', 'a.txt', 'dockerfile.tmp']);
+      expect(entries.get('.dockerignore')!.content.toString()).toBe('logs\n!logs/keep\n*.tmp\n');
+      expect([...entries.keys()].sort()).toEqual(['.dockerignore', 'a.txt', 'dockerfile.tmp', 'logs', 'logs/keep']);
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
