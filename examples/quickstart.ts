@@ -1,6 +1,13 @@
-// Quickstart: connect, look around, run a container and read its exit code, clean up.
+// Quickstart: connect, look around, run a container and read its exit code and logs, load an
+// image with a progress bar, clean up.
 // Run it with `npm run quickstart` (which starts a private engine when none is configured),
 // or against your own engine: `DOCKER_HOST=unix:///var/run/docker.sock npx tsx examples/quickstart.ts`.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { createDocker, NotFoundError } from '../src/index.js';
 
 const docker = createDocker(); // DOCKER_HOST, or /var/run/docker.sock
@@ -23,12 +30,31 @@ try {
   await docker.containers.start({ id: Id });
   const { StatusCode } = await exited;
   console.log(`exited with status ${StatusCode}`);
+  for await (const frame of docker.logs(Id)) console.log(`  ${frame.stream}: ${frame.text.trimEnd()}`);
 
   await docker.containers.delete({ id: Id });
   await docker.containers.inspect({ id: Id }).catch((error: unknown) => {
     if (error instanceof NotFoundError) console.log(`removed (inspect now answers ${error.status}: ${error.message})`);
     else throw error;
   });
+
+  // A progress bar: a fresh 20 MB image is saved to a file, removed, and loaded back from it.
+  const work = await mkdtemp(join(tmpdir(), 'quickstart-'));
+  const name = `quickstart-progress:${process.pid}`;
+  await writeFile(join(work, 'payload.bin'), randomBytes(20_000_000));
+  await docker.importImage(work, { repo: 'quickstart-progress', tag: String(process.pid) }).done;
+  await pipeline(await docker.saveImages(name), createWriteStream(join(work, 'image.tar')));
+  await docker.images.delete({ name });
+  const load = docker.loadImages(createReadStream(join(work, 'image.tar')));
+  for await (const message of load) {
+    if (message.status !== 'Loading layer') continue;
+    const fraction = load.progress.fraction ?? 0;
+    const bar = '#'.repeat(Math.round(fraction * 30)).padEnd(30, '.');
+    process.stdout.write(`\rloading [${bar}] ${Math.round(fraction * 100)}% of ${(load.progress.total / 1e6).toFixed(1)} MB`);
+  }
+  console.log(`\nloaded ${(await load.done).images.join(', ')}`);
+  await docker.images.delete({ name });
+  await rm(work, { recursive: true });
 } finally {
   await docker.close();
 }

@@ -21,8 +21,12 @@ export function encodeScalar(value: unknown): string {
   return String(value);
 }
 
+/**
+ * URL-safe base64 of the JSON, WITH `=` padding: the engine decodes auth headers with Go's
+ * base64.URLEncoding, which rejects unpadded input, and then silently treats the credentials as empty.
+ */
 export function base64UrlJson(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
+  return Buffer.from(JSON.stringify(value)).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 function appendQuery(query: string[], spec: ParamSpec, value: unknown): void {

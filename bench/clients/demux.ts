@@ -1,7 +1,7 @@
 // One client of the demultiplexing benchmark, run in a fresh process by bench/run.mjs:
 // reads the whole multiplexed log stream of the bench log server and prints
 // `{"seconds":…,"payload":…}` (payload = bytes of frame content received).
-// Usage: demux.ts <client> <socket> <frame size>
+// Usage: demux.ts <client> <socket> <frame size> <MiB of content>
 import { once } from 'node:events';
 import { get, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
@@ -9,9 +9,10 @@ import Docker from 'dockerode';
 import { Agent, request } from 'undici';
 import { createDocker } from '../../src/index.js';
 
-const [client, socketPath, frameSizeText] = process.argv.slice(2) as [string, string, string];
+const [client, socketPath, frameSizeText, mebibytes] = process.argv.slice(2) as [string, string, string, string];
 const frameSize = Number(frameSizeText);
-const route = `/v1.51/containers/${frameSize}/logs?follow=1&stdout=1&stderr=1`;
+const container = `${frameSize}-${mebibytes}`;
+const route = `/v1.51/containers/${container}/logs?follow=1&stdout=1&stderr=1`;
 const HEADER = 8;
 
 /** Wire bytes carry an 8-byte header per frame; what the raw readers count, minus those. */
@@ -23,7 +24,7 @@ const clients: Record<string, () => Promise<number>> = {
     await docker.apiVersion();
     return timed(async () => {
       let payload = 0;
-      for await (const frame of docker.logs(String(frameSize), { follow: true })) payload += frame.data.length;
+      for await (const frame of docker.logs(container, { follow: true })) payload += frame.data.length;
       return payload;
     });
   },
@@ -33,7 +34,7 @@ const clients: Record<string, () => Promise<number>> = {
     await docker.apiVersion();
     return timed(async () => {
       let payload = 0;
-      for await (const batch of docker.logs(String(frameSize), { follow: true }).batches()) {
+      for await (const batch of docker.logs(container, { follow: true }).batches()) {
         for (const frame of batch) payload += frame.data.length;
       }
       return payload;
@@ -45,7 +46,7 @@ const clients: Record<string, () => Promise<number>> = {
     return timed(async () => {
       let payload = 0;
       const sink = () => new Writable({ write: (chunk: Buffer, _encoding, done) => ((payload += chunk.length), done()) });
-      const stream = (await docker.getContainer(String(frameSize)).logs({ follow: true, stdout: true, stderr: true })) as IncomingMessage;
+      const stream = (await docker.getContainer(container).logs({ follow: true, stdout: true, stderr: true })) as IncomingMessage;
       docker.modem.demuxStream(stream, sink(), sink());
       await once(stream, 'end');
       return payload;

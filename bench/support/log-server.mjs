@@ -1,14 +1,13 @@
 // A stand-in engine for the demultiplexing benchmark: a unix-socket HTTP server whose container
-// logs are a multiplexed stream of `BENCH_PAYLOAD` bytes cut into frames of the size the request
-// asks for (`/containers/<frame size>/logs`). It runs in its own process so serving costs the
-// measured client nothing but the socket. Prints its socket path once it listens.
+// `<frame size>-<MiB>` has logs of that many MiB of content, cut into frames of that size
+// (`GET /containers/65536-256/logs`). It runs in its own process so serving costs the measured
+// client nothing but the socket. Prints its socket path once it listens.
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const payloadBytes = Number(process.env.BENCH_PAYLOAD ?? 256 * 1024 * 1024);
 const dir = mkdtempSync(join(tmpdir(), 'bench-logs-'));
 const socketPath = join(dir, 'engine.sock');
 
@@ -28,7 +27,7 @@ function block(frameSize) {
 
 const blocks = new Map();
 
-async function serveLogs(res, frameSize) {
+async function serveLogs(res, frameSize, payloadBytes) {
   if (!blocks.has(frameSize)) blocks.set(frameSize, block(frameSize));
   const { bytes, payload } = blocks.get(frameSize);
   res.writeHead(200, { 'Content-Type': 'application/vnd.docker.multiplexed-stream', 'Api-Version': '1.51' });
@@ -43,12 +42,12 @@ const server = createServer((req, res) => {
     res.writeHead(200, { 'Api-Version': '1.51', 'Content-Type': 'text/plain' });
     return res.end('OK');
   }
-  const match = /\/containers\/(\d+)\/logs/.exec(req.url ?? '');
+  const match = /\/containers\/(\d+)-(\d+)\/logs/.exec(req.url ?? '');
   if (!match) {
     res.writeHead(404, { 'Content-Type': 'application/json' });
     return res.end('{"message":"not here"}');
   }
-  serveLogs(res, Number(match[1])).catch(() => res.destroy());
+  serveLogs(res, Number(match[1]), Number(match[2]) * 1024 * 1024).catch(() => res.destroy());
 });
 
 server.listen(socketPath, () => console.log(socketPath));

@@ -35,7 +35,9 @@ export class SshSocket extends Duplex {
   #signal: NodeJS.Signals | null = null;
 
   constructor(child: SshProcess) {
-    super({ allowHalfOpen: true });
+    // Like a TCP socket: our end() half-closes, and the end of the output (ssh has exited) ends
+    // the writing side too, so the socket closes once its output has been read.
+    super({ allowHalfOpen: false });
     this.#child = child;
     child.stdout.on('data', (chunk: Buffer) => {
       if (!this.push(chunk)) child.stdout.pause();
@@ -53,14 +55,19 @@ export class SshSocket extends Duplex {
   /** Keep-alive connections are unref'd while idle so they never hold the program open. */
   ref(): this {
     this.#child.ref();
-    for (const stream of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) (stream as unknown as { ref?: () => void }).ref?.();
+    for (const pipe of this.#pipes()) pipe.ref?.();
     return this;
   }
 
   unref(): this {
     this.#child.unref();
-    for (const stream of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) (stream as unknown as { unref?: () => void }).unref?.();
+    for (const pipe of this.#pipes()) pipe.unref?.();
     return this;
+  }
+
+  /** The child's stdio: pipes are net.Sockets underneath, which can be (un)ref'd. */
+  #pipes(): { ref?: () => void; unref?: () => void }[] {
+    return [this.#child.stdin, this.#child.stdout, this.#child.stderr] as unknown as { ref?: () => void; unref?: () => void }[];
   }
 
   // undici sets these on TCP sockets; there is nothing to set on a pipe.
@@ -81,11 +88,17 @@ export class SshSocket extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.#exited) return callback(this.#exitError() ?? new SshExitError(0, null, 'the connection is closed'));
-    this.#child.stdin.write(chunk, (error) => callback(error && this.#exited ? this.#exitError() : error));
+    if (this.#exited) return callback(this.#exitError() ?? Object.assign(new Error('the ssh connection has closed'), { code: 'EPIPE' }));
+    this.#child.stdin.write(chunk, (error) => {
+      if (!error) return callback();
+      // A write fails (EPIPE) when ssh has gone; its exit, once seen, carries the real reason.
+      if (this.#exited) return callback(this.#exitError() ?? error);
+      this.#child.once('close', () => callback(this.#exitError() ?? error));
+    });
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    if (this.#exited) return callback();
     this.#child.stdin.end(callback);
   }
 

@@ -22,7 +22,7 @@ export interface ReconnectOptions {
 
 export interface EventsOptions<Filters> {
   filters?: Filters;
-  /** Start with the events since this time (the engine keeps the last 1000 or so). */
+  /** Start with the events since this time (the engine remembers only its most recent 256). */
   since?: Timestamp;
   /** End the stream at this time (otherwise it is endless). */
   until?: Timestamp;

@@ -1,8 +1,8 @@
 // Registry transfers of images, which answer with a progress stream: pull (POST /images/create)
 // and push. Each returns a ProgressStream: iterate it for the messages, read `.progress` for a
 // progress bar, await `.done` for the outcome. (Load and import live with the archives.)
+import { registryAuthHeader } from '../auth/request-auth.js';
 import type { OperationContext } from '../operation-call.js';
-import { base64UrlJson } from '../request-encoding.js';
 import { ProgressStream, type ProgressStreamOptions } from './progress.js';
 import { summarizePull, summarizePush, type PullSummary, type PushSummary } from './progress-summaries.js';
 import { openStream, requireApi } from './stream-request.js';
@@ -22,6 +22,7 @@ export interface PullOptions extends ProgressStreamOptions {
   tag?: string;
   /** `os[/arch[/variant]]`. */
   platform?: string;
+  /** Registry credentials; without them those of the Docker CLI configuration for the image's registry are used (`{}`: none). */
   auth?: RegistryAuth;
 }
 
@@ -30,13 +31,8 @@ export interface PushOptions extends ProgressStreamOptions {
   tag?: string;
   /** Push only this platform of a multi-platform image (API 1.46+). */
   platform?: OciPlatform;
+  /** Registry credentials; without them those of the Docker CLI configuration for the image's registry are used (`{}`: none). */
   auth?: RegistryAuth;
-}
-
-export function encodeAuth(auth: RegistryAuth | undefined): string {
-  if (typeof auth === 'string') return auth;
-  // The engine wants the header even without credentials (push answers 400 without it).
-  return base64UrlJson(auth ?? {});
 }
 
 function hasTagOrDigest(reference: string): boolean {
@@ -45,13 +41,13 @@ function hasTagOrDigest(reference: string): boolean {
 
 export function pullImage(context: OperationContext, reference: string, options: PullOptions = {}): ProgressStream<PullSummary> {
   const tag = options.tag ?? (hasTagOrDigest(reference) ? undefined : 'latest');
-  const open = () =>
+  const open = async () =>
     openStream(context, {
       operation: 'ImageCreate',
       method: 'POST',
       path: '/images/create',
       query: { fromImage: reference, tag, platform: options.platform },
-      headers: { 'x-registry-auth': encodeAuth(options.auth) },
+      headers: { 'x-registry-auth': await registryAuthHeader(reference, options.auth, context.cliConfig, options.signal) },
       signal: options.signal,
     });
   return new ProgressStream(open, {}, summarizePull, options);
@@ -66,7 +62,7 @@ export function pushImage(context: OperationContext, name: string, options: Push
       method: 'POST',
       path: `/images/${encodeURIComponent(name)}/push`,
       query: { tag: options.tag, platform: options.platform ? { ...options.platform } : undefined },
-      headers: { 'x-registry-auth': encodeAuth(options.auth) },
+      headers: { 'x-registry-auth': await registryAuthHeader(name, options.auth, context.cliConfig, options.signal) },
       signal: options.signal,
     });
   };

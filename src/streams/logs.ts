@@ -22,7 +22,7 @@ interface LogsOptionsBase {
   timestamps?: boolean;
   /** Only the last N lines of the existing output (default: all). */
   tail?: number | 'all';
-  /** Frames up to this size are delivered whole (default 16 MiB); larger ones in pieces. */
+  /** Frames up to this size are delivered whole (default 1 MiB); larger ones in pieces. */
   maxFrameSize?: number;
   /** Aborting ends the iteration quietly and closes the connection. */
   signal?: AbortSignal;

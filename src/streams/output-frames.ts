@@ -23,12 +23,16 @@ export class OutputFrame {
 const HEADER_SIZE = 8;
 const ERROR_STREAM = 3;
 
-/** Frames up to this size are delivered whole; larger ones arrive in pieces as they are read. */
-export const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+/**
+ * Frames up to this size are delivered whole; larger ones arrive in pieces as they are read.
+ * The engine's own frames are far smaller (log lines are cut at 16 KiB, attach output at 32 KiB),
+ * and assembling huge frames would cost a copy and their size in memory for nothing.
+ */
+export const DEFAULT_MAX_FRAME_SIZE = 1024 * 1024;
 
 export interface DemultiplexOptions {
   /**
-   * Frames up to this many bytes are assembled and delivered whole (default 16 MiB); a larger
+   * Frames up to this many bytes are assembled and delivered whole (default 1 MiB); a larger
    * frame is delivered in several pieces of the same stream, so no frame size makes memory grow.
    */
   maxFrameSize?: number;

@@ -1,6 +1,7 @@
 // Plugin installs and updates that answer with a progress stream: pull, upgrade and push.
 import type { OperationContext } from '../operation-call.js';
-import { encodeAuth, type RegistryAuth } from './image-progress.js';
+import { registryAuthHeader } from '../auth/request-auth.js';
+import type { RegistryAuth } from './image-progress.js';
 import { ProgressStream, type ProgressStreamOptions } from './progress.js';
 import { summarizePlugin, type PluginSummary } from './progress-summaries.js';
 import { openStream } from './stream-request.js';
@@ -15,6 +16,7 @@ export interface PluginPrivilege {
 export interface PluginInstallOptions extends ProgressStreamOptions {
   /** The privileges granted to the plugin (those it asks for; default none). */
   privileges?: PluginPrivilege[];
+  /** Registry credentials; without them those of the Docker CLI configuration for the plugin's registry are used (`{}`: none). */
   auth?: RegistryAuth;
 }
 
@@ -32,7 +34,7 @@ export function upgradePlugin(context: OperationContext, name: string, remote: s
 }
 
 export function pushPlugin(context: OperationContext, name: string, options: Omit<PluginInstallOptions, 'privileges'> = {}): ProgressStream<PluginSummary> {
-  return pluginStream(context, `/plugins/${encodeURIComponent(name)}/push`, 'PluginPush', {}, options);
+  return pluginStream(context, `/plugins/${encodeURIComponent(name)}/push`, 'PluginPush', {}, options, name);
 }
 
 function pluginStream(
@@ -41,15 +43,20 @@ function pluginStream(
   operation: string,
   query: Record<string, string | undefined>,
   options: PluginInstallOptions,
+  /** The reference whose registry the credentials are for (the remote, or the plugin's name for push). */
+  reference = query.remote ?? '',
 ): ProgressStream<PluginSummary> {
   const granting = operation !== 'PluginPush';
-  const open = () =>
+  const open = async () =>
     openStream(context, {
       operation,
       method: 'POST',
       path,
       query,
-      headers: { 'x-registry-auth': encodeAuth(options.auth), ...(granting ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        'x-registry-auth': await registryAuthHeader(reference, options.auth, context.cliConfig, options.signal),
+        ...(granting ? { 'content-type': 'application/json' } : {}),
+      },
       body: granting ? JSON.stringify(options.privileges ?? []) : undefined,
       signal: options.signal,
     });

@@ -37,18 +37,22 @@ describe.each(targets())('stats on $label', ({ docker, conformance }) => {
   });
 
   it('takes two readings for a single sample unless asked for one shot', async () => {
+    let started = Date.now();
     const full = await docker.statsOnce(id);
+    const fullTook = Date.now() - started;
     conformance.check('ContainerStats', full);
     // The busy loop has used CPU between the two readings the engine compares.
     expect(full.cpu_stats!.cpu_usage!.total_usage!).toBeGreaterThan(full.precpu_stats!.cpu_usage!.total_usage ?? 0);
     expect(Date.parse(full.read!) - Date.parse(full.preread!)).toBeGreaterThan(500);
 
-    const started = Date.now();
+    started = Date.now();
     const quick = await docker.statsOnce(id, { oneShot: true });
+    const quickTook = Date.now() - started;
     conformance.check('ContainerStats', quick);
-    expect(quick.id).toBe(id);
+    // One shot: no second reading to wait for (and, from Docker 28 on, no name or id either).
     expect(quick.precpu_stats?.system_cpu_usage ?? 0).toBe(0);
-    expect(Date.now() - started).toBeLessThan(900);
+    expect(Math.abs(Date.parse(quick.read!) - Date.now())).toBeLessThan(10_000);
+    expect(quickTook).toBeLessThan(fullTook);
   });
 
   it('ends the stream quietly on abort', async () => {
