@@ -2,11 +2,18 @@
 // (support/fake-engine.ts): no registry is reachable from the test machines, so pull-like layer
 // progress and in-stream failures are served here. Real engines' progress streams (load, import,
 // a push that fails in the stream) are covered in test/engine/streams-progress.test.ts.
+import { mkdtempSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDocker, DockerStreamError, DockerVersionError, type ProgressMessage } from '../../src/index.js';
 import { fakeEngine, type FakeEngine } from './support/fake-engine.js';
+
+// An empty Docker CLI configuration: whatever the machine's ~/.docker holds takes no part.
+const configDir = mkdtempSync(join(tmpdir(), 'streams-progress-config-'));
+const client = (fake: FakeEngine) => createDocker({ socketPath: fake.socketPath, configDir });
 
 let engine: FakeEngine | undefined;
 afterEach(async () => {
@@ -55,7 +62,7 @@ describe('docker.pull against a fake engine', () => {
   it('yields each message, aggregates layer progress for a bar, and resolves done with the digest', async () => {
     const seen: Seen[] = [];
     engine = await fakeEngine(progressServer(pullMessages, seen));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const pull = docker.pull('app');
     const bars: Array<[number, number]> = [];
     const received: ProgressMessage[] = [];
@@ -93,7 +100,7 @@ describe('docker.pull against a fake engine', () => {
   it('keeps a tag or digest the reference names, and sends credentials', async () => {
     const seen: Seen[] = [];
     engine = await fakeEngine(progressServer([], seen));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     await docker.pull('registry.local:5000/team/app:1.2', { auth: { username: 'u', password: 'p' }, platform: 'linux/arm64' }).done;
     await docker.pull('app@sha256:abc').done;
     expect(seen.map((s) => s.url)).toEqual([
@@ -107,7 +114,7 @@ describe('docker.pull against a fake engine', () => {
   it('rejects done and throws from the loop with the error the engine streams', async () => {
     const failing = [pullMessages[1]!, { errorDetail: { code: 7, message: 'manifest unknown' }, error: 'manifest unknown' }, pullMessages[2]!];
     engine = await fakeEngine(progressServer(failing));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const pull = docker.pull('app');
     const received: ProgressMessage[] = [];
     const thrown = await (async () => {
@@ -122,14 +129,14 @@ describe('docker.pull against a fake engine', () => {
 
   it('takes the message of a bare `error` (no errorDetail) as the failure', async () => {
     engine = await fakeEngine(progressServer([{ error: 'plain failure' }]));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     await expect(docker.pull('app').done).rejects.toMatchObject({ name: 'DockerStreamError', message: 'plain failure' });
     await docker.close();
   });
 
   it('reads the stream itself when only done is awaited', async () => {
     engine = await fakeEngine(progressServer(pullMessages));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const pull = docker.pull('app');
     expect(await pull.done).toEqual({ digest: 'sha256:0123', status: 'Status: Downloaded newer image for app:latest' });
     expect(pull.progress.current).toBe(3000);
@@ -139,7 +146,7 @@ describe('docker.pull against a fake engine', () => {
 
   it('lets the caller iterate after asking for done in the same tick', async () => {
     engine = await fakeEngine(progressServer(pullMessages));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const pull = docker.pull('app');
     const done = pull.done;
     let count = 0;
@@ -151,7 +158,7 @@ describe('docker.pull against a fake engine', () => {
 
   it('rejects done with an AbortError when the loop stops early', async () => {
     engine = await fakeEngine(progressServer(pullMessages));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const pull = docker.pull('app');
     for await (const message of pull) if (message.status === 'Pulling fs layer') break;
     await expect(pull.done).rejects.toMatchObject({ name: 'AbortError' });
@@ -165,7 +172,7 @@ describe('docker.pull against a fake engine', () => {
       res.write(`${JSON.stringify(pullMessages[1])}\n`);
       res.on('close', () => (closed = true));
     });
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const controller = new AbortController();
     const pull = docker.pull('app', { signal: controller.signal });
     let count = 0;
@@ -182,7 +189,7 @@ describe('docker.pull against a fake engine', () => {
 
   it('fails on an invalid message like any stream error', async () => {
     engine = await fakeEngine(progressServer([pullMessages[0]!, '{"status": "Down\n']));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     await expect(docker.pull('app').done).rejects.toThrow(/streamed invalid JSON/);
     await docker.close();
   });
@@ -200,7 +207,7 @@ describe('docker.push and plugin installs against a fake engine', () => {
       { progressDetail: {}, aux: { Tag: 'v1', Digest: 'sha256:feed', Size: 528 } },
     ];
     engine = await fakeEngine(progressServer(messages, seen), { apiVersion: '1.46' });
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const push = docker.push('registry.local/app', { tag: 'v1', platform: { os: 'linux', architecture: 'amd64' } });
     expect(await push.done).toEqual({ tag: 'v1', digest: 'sha256:feed', size: 528 });
     expect(push.progress.items.get('l1')).toMatchObject({ complete: true, current: 512, total: 1024 });
@@ -210,7 +217,7 @@ describe('docker.push and plugin installs against a fake engine', () => {
 
   it('refuses a push platform before API 1.46 without sending anything', async () => {
     engine = await fakeEngine(progressServer([]), { apiVersion: '1.45' });
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     await expect(docker.push('app', { platform: { os: 'linux', architecture: 'amd64' } }).done).rejects.toBeInstanceOf(DockerVersionError);
     expect(engine.requests).toEqual(['GET /_ping']);
     await docker.close();
@@ -219,7 +226,7 @@ describe('docker.push and plugin installs against a fake engine', () => {
   it('sends the granted privileges with a plugin pull and upgrade', async () => {
     const seen: Seen[] = [];
     engine = await fakeEngine(progressServer([{ status: 'Downloading', id: 'p', progressDetail: { current: 1, total: 2 } }, { status: 'Installed plugin vieux/sshfs' }], seen));
-    const docker = createDocker({ socketPath: engine.socketPath });
+    const docker = client(engine);
     const privileges = [{ Name: 'network', Description: '', Value: ['host'] }];
     expect(await docker.pluginPull('vieux/sshfs', { name: 'sshfs', privileges }).done).toEqual({ status: 'Installed plugin vieux/sshfs' });
     await docker.pluginUpgrade('sshfs', 'vieux/sshfs:next').done;

@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// npm run bench: this library against dockerode and raw undici / node:http, every client in a
+// fresh process, several runs in turn, medians printed side by side with ratios to raw undici.
+//   (a) demultiplexing 256 MiB of logs served by a local unix-socket server (bench/support/log-server.mjs)
+//   (b) 2,000 container inspects, one at a time and 16 in flight, on each real engine
+//   (c) following 1 GiB of logs from the newest real engine at 50 MB/s: peak RSS
+// Options: --only=a,b,c  --runs=N (default 3)  --follow-runs=N (default 2)
+// On a shared machine run it under the engines' lock: flock /tmp/engine-tests.lock npm run bench
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { enginesDown, enginesStatus, enginesUp } from '../scripts/engines/index.mjs';
+import { busyboxContainer, removeContainer } from './support/engine.mjs';
+import { median, printTable, ratio } from './support/report.mjs';
+
+const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
+const only = new Set((options.only ?? 'a,b,c').split(','));
+const runs = Number(options.runs ?? 3);
+const followRuns = Number(options['follow-runs'] ?? 2);
+const MiB = 1024 * 1024;
+
+// No client takes this long; one that does is stuck, and must not hold the engines' lock forever.
+const CLIENT_TIMEOUT_MS = 10 * 60_000;
+
+/** Runs one client in a fresh Node process and returns the JSON it prints last. */
+function runClient(script, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', new URL(script, import.meta.url).pathname, ...args.map(String)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: CLIENT_TIMEOUT_MS,
+    });
+    let last = '';
+    child.stdout.on('data', (chunk) => (last += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${script} ${args.join(' ')} exited with ${code}`));
+      resolve(JSON.parse(last.trim().split('\n').at(-1)));
+    });
+  });
+}
+
+const progress = (text) => process.stderr.write(`  ${text}\n`);
+/** Each run visits the clients in a different order, so a load spike does not always hit the same one. */
+const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+
+async function startLogServer() {
+  const server = spawn(process.execPath, [new URL('./support/log-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const stop = () => server.kill('SIGTERM');
+  const listening = createInterface({ input: server.stdout })[Symbol.asyncIterator]().next();
+  const { value: socketPath } = await Promise.race([listening, sleep(10_000).then(() => ({ value: undefined }))]);
+  if (!socketPath) {
+    stop();
+    throw new Error('the benchmark log server did not start');
+  }
+  return { socketPath, stop };
+}
+
+// (a) ─────────────────────────────────────────────────────────────────────────────────────────
+const frameSizes = [128, 64 * 1024, 16 * MiB];
+const demuxClients = [
+  ['raw-http', 'raw node:http (no demux)'],
+  ['raw-undici', 'raw undici (no demux)'],
+  ['library', 'this library, frame by frame'],
+  ['library-batches', 'this library, batches()'],
+  ['dockerode', 'dockerode demuxStream'],
+];
+// dockerode needs seconds per MiB on small and huge frames; it reads 32 MiB there (the rate is what counts).
+const contentMiB = (client, frameSize) => (client === 'dockerode' && frameSize !== 64 * 1024 ? 32 : 256);
+
+async function demuxBench() {
+  const server = await startLogServer();
+  const rates = new Map();
+  try {
+    for (let run = 0; run < runs; run++) {
+      for (const frameSize of frameSizes) {
+        for (const [client] of rotate(demuxClients, run)) {
+          const mebibytes = contentMiB(client, frameSize);
+          const { seconds, payload } = await runClient('./clients/demux.ts', [client, server.socketPath, frameSize, mebibytes]);
+          if (payload !== mebibytes * MiB) throw new Error(`${client} read ${payload} bytes of content, not ${mebibytes} MiB`);
+          const key = `${client}/${frameSize}`;
+          rates.set(key, [...(rates.get(key) ?? []), (mebibytes * MiB) / 1e6 / seconds]);
+          progress(`(a) run ${run + 1}/${runs} ${client} ${frameSize} B frames: ${((mebibytes * MiB) / 1e6 / seconds).toFixed(0)} MB/s`);
+        }
+      }
+    }
+  } finally {
+    server.stop();
+  }
+  const rate = (client, size) => median(rates.get(`${client}/${size}`));
+  return {
+    columns: ['(a) demultiplex 256 MiB of logs, MB/s', ...frameSizes.map((size) => `${size === 128 ? '128 B' : size === 65536 ? '64 KiB' : '16 MiB'} frames`)],
+    rows: demuxClients.map(([client, label]) => [
+      label,
+      ...frameSizes.map((size) => `${rate(client, size).toFixed(0)} (${ratio(rate(client, size), rate('raw-undici', size))})`),
+    ]),
+  };
+}
+
+// (b) ─────────────────────────────────────────────────────────────────────────────────────────
+const inspectClients = [
+  ['raw-undici', 'raw undici.request'],
+  ['library', 'this library (docker.containers.inspect)'],
+  ['dockerode', 'dockerode (container.inspect)'],
+];
+const CALLS = 2000;
+const IN_FLIGHT = 16;
+
+async function inspectBench(engines) {
+  const rates = new Map();
+  for (const engine of engines) {
+    const id = await busyboxContainer(engine.socket, { cmd: ['true'] });
+    try {
+      for (let run = 0; run < runs; run++) {
+        for (const [client] of rotate(inspectClients, run)) {
+          const { sequential, concurrent } = await runClient('./clients/inspect.ts', [client, engine.socket, id, engine.apiVersion, CALLS, IN_FLIGHT]);
+          for (const [mode, seconds] of [['seq', sequential], ['par', concurrent]]) {
+            const key = `${client}/${engine.name}/${mode}`;
+            rates.set(key, [...(rates.get(key) ?? []), CALLS / seconds]);
+          }
+          progress(`(b) run ${run + 1}/${runs} ${client} on ${engine.name}: ${(CALLS / sequential).toFixed(0)}/s one at a time, ${(CALLS / concurrent).toFixed(0)}/s ${IN_FLIGHT} in flight`);
+        }
+      }
+    } finally {
+      await removeContainer(engine.socket, id);
+    }
+  }
+  const cells = engines.flatMap((engine) => ['seq', 'par'].map((mode) => [engine.name, mode]));
+  const rate = (client, [name, mode]) => median(rates.get(`${client}/${name}/${mode}`));
+  return {
+    columns: [
+      `(b) ${CALLS.toLocaleString('en')} container inspects, calls/s`,
+      ...cells.map(([name, mode]) => `${name} ${mode === 'seq' ? '1 at a time' : `${IN_FLIGHT} in flight`}`),
+    ],
+    rows: inspectClients.map(([client, label]) => [label, ...cells.map((cell) => `${rate(client, cell).toFixed(0)} (${ratio(rate(client, cell), rate('raw-undici', cell))})`)]),
+  };
+}
+
+// (c) ─────────────────────────────────────────────────────────────────────────────────────────
+const followClients = [
+  ['raw-undici', 'raw undici.request'],
+  ['library', 'this library (docker.logs, follow)'],
+  ['dockerode', 'dockerode (logs + demuxStream)'],
+];
+const LOG_BYTES = 1024 * MiB;
+const RATE = 50e6;
+
+async function followBench(engine) {
+  // 1 GiB of 1,000-byte lines. The `local` log driver: the engine serves it faster than json-file,
+  // faster than the consumer takes it, which is what makes buffering (or its absence) show.
+  progress(`(c) writing ${LOG_BYTES / MiB} MiB of logs in a container on ${engine.name}…`);
+  const id = await busyboxContainer(engine.socket, {
+    cmd: ['sh', '-c', `L=$(head -c 999 /dev/zero | tr '\\0' x); yes "$L" | head -c ${LOG_BYTES}`],
+    logConfig: { Type: 'local', Config: { 'max-size': '2g', 'max-file': '1', compress: 'false' } },
+    start: true,
+  });
+  const peaks = new Map();
+  try {
+    for (let run = 0; run < followRuns; run++) {
+      for (const [client] of rotate(followClients, run)) {
+        const { peakRssMiB, seconds, bytes } = await runClient('./clients/follow.ts', [client, engine.socket, id, engine.apiVersion, RATE]);
+        if (bytes < LOG_BYTES) throw new Error(`${client} read only ${bytes} bytes of logs`);
+        peaks.set(client, [...(peaks.get(client) ?? []), peakRssMiB]);
+        progress(`(c) run ${run + 1}/${followRuns} ${client}: peak RSS ${peakRssMiB.toFixed(0)} MiB in ${seconds.toFixed(1)} s`);
+      }
+    }
+  } finally {
+    await removeContainer(engine.socket, id);
+  }
+  const peak = (client) => median(peaks.get(client));
+  return {
+    columns: [`(c) follow 1 GiB of logs at 50 MB/s (${engine.name}), peak RSS MiB`, 'peak RSS'],
+    rows: followClients.map(([client, label]) => [label, `${peak(client).toFixed(0)} (${ratio(peak(client), peak('raw-undici'))})`]),
+  };
+}
+
+// ─────────────────────────────────────────────────────────────────────────────────────────────
+const started = Date.now();
+const sections = [];
+let startedEngines = [];
+try {
+  if (only.has('a')) sections.push(await demuxBench());
+  if (only.has('b') || only.has('c')) {
+    const before = await enginesStatus();
+    const engines = await enginesUp();
+    startedEngines = before.filter((engine) => !engine.up).map((engine) => engine.name);
+    if (only.has('b')) sections.push(await inspectBench(engines));
+    if (only.has('c')) sections.push(await followBench(engines.find((engine) => engine.name === 'newest')));
+  }
+} finally {
+  if (startedEngines.length) await enginesDown(startedEngines);
+}
+printTable(
+  `Medians of ${runs} runs (${followRuns} for (c)), each client in a fresh process; ratios are to raw undici. Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s in all.`,
+  sections,
+);
