@@ -44,6 +44,9 @@ function sshdConfig({ port, hostKey, authorizedKeysFile, environment }) {
     // No PAM: the login needs nothing from the machine's own account setup.
     'UsePAM no',
     'PrintMotd no',
+    // The authorized keys live in the checkout, which may sit below a world-writable folder such
+    // as /tmp; sshd's ownership check of every parent folder would then refuse them.
+    'StrictModes no',
     'LogLevel VERBOSE',
     ...(setEnv.length ? [`SetEnv ${setEnv.join(' ')}`] : []),
     '',
