@@ -344,7 +344,12 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     await expect(onNetwork('none')).rejects.toBeInstanceOf(NotFoundError);
     await expect(onNetwork(`missing-${run}`)).rejects.toSatisfy((error: unknown) => error instanceof ServerError && /not found/.test(error.message));
     // A network of the engine's own (local scope) cannot carry services.
-    await expect(onNetwork('docker_gwbridge')).rejects.toBeInstanceOf(ForbiddenError);
+    const local = await docker.networks.create({ body: { Name: `local-${run}`, Driver: 'bridge' } });
+    try {
+      await expect(onNetwork(`local-${run}`)).rejects.toBeInstanceOf(ForbiddenError);
+    } finally {
+      await docker.networks.delete({ id: local.Id });
+    }
 
     const tasks = await waitFor(
       'the service task to run',
