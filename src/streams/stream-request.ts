@@ -53,11 +53,6 @@ export function requireApi(apiVersion: string, since: string, what: string, oper
 
 export async function openStream(context: OperationContext, request: StreamRequest): Promise<OpenedStream> {
   const apiVersion = await context.apiVersion(request.signal);
-  return openStreamAt(context, apiVersion, request);
-}
-
-/** The same at a version already known (for requests that depend on it, such as their query). */
-export async function openStreamAt(context: OperationContext, apiVersion: ApiVersion, request: StreamRequest): Promise<OpenedStream> {
   const errorContext: DockerErrorContext = { operation: request.operation, apiVersion };
   const path = `/v${apiVersion}${request.path}${queryString(request.query ?? {})}`;
   const response = await send(context.connection, {

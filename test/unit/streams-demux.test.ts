@@ -186,6 +186,65 @@ describe('docker.logs against a fake engine', () => {
     await docker.close();
   });
 
+  it('reports truncated, error and malformed frames that cross the socket as typed errors', async () => {
+    const bodies: Record<string, Buffer> = {
+      truncated: Buffer.concat([frame(1, 'kept\n'), frame(2, 'cut short').subarray(0, 12)]),
+      daemonError: Buffer.concat([frame(1, 'kept\n'), frame(3, 'Error grabbing logs: unexpected EOF\n')]),
+      malformed: Buffer.concat([frame(1, 'kept\n'), Buffer.from('not a header at all')]),
+    };
+    engine = await fakeEngine((req, res) => {
+      res.writeHead(200, { 'Content-Type': MULTIPLEXED });
+      const body = bodies[req.url!.split('/')[3]!]!;
+      void writeApart(res, [body.subarray(0, 7), body.subarray(7)]);
+    });
+    const docker = createDocker({ socketPath: engine.socketPath });
+    const outcome = async (id: string) => {
+      const texts: string[] = [];
+      try {
+        for await (const item of docker.logs(id)) texts.push(item.text);
+        return { texts };
+      } catch (error) {
+        return { texts, error };
+      }
+    };
+    const truncated = await outcome('truncated');
+    expect(truncated.texts).toEqual(['kept\n']);
+    expect(truncated.error).toBeInstanceOf(DockerResponseError);
+    expect((truncated.error as Error).message).toBe('the stream ended inside a frame (4 of 9 bytes arrived)');
+    const daemonError = await outcome('daemonError');
+    expect(daemonError).toEqual({ texts: ['kept\n'], error: expect.any(DockerStreamError) });
+    expect((daemonError.error as DockerStreamError).message).toBe('Error grabbing logs: unexpected EOF');
+    expect((daemonError.error as DockerStreamError).operation).toBe('ContainerLogs');
+    const malformed = await outcome('malformed');
+    expect(malformed.error).toBeInstanceOf(DockerResponseError);
+    await docker.close();
+  });
+
+  it('reads a 24 MiB frame from the socket in pieces, holding no more than a piece', async () => {
+    const huge = Buffer.alloc(24 * 1024 * 1024, 'h');
+    engine = await fakeEngine((req, res) => {
+      res.writeHead(200, { 'Content-Type': MULTIPLEXED });
+      res.end(Buffer.concat([frame(2, huge), frame(1, 'after')]));
+    });
+    const docker = createDocker({ socketPath: engine.socketPath });
+    let bytes = 0;
+    let pieces = 0;
+    let largest = 0;
+    let last = '';
+    for await (const item of docker.logs('huge')) {
+      if (item.stream === 'stderr') {
+        bytes += item.data.length;
+        pieces++;
+        largest = Math.max(largest, item.data.length);
+      } else last = item.text;
+    }
+    expect(bytes).toBe(huge.length);
+    expect(pieces).toBeGreaterThan(10);
+    expect(largest).toBeLessThanOrEqual(1024 * 1024);
+    expect(last).toBe('after');
+    await docker.close();
+  });
+
   it('sends the options as the engine reads them', async () => {
     engine = await fakeEngine((req, res) => {
       res.writeHead(200, { 'Content-Type': MULTIPLEXED });

@@ -105,6 +105,23 @@ describe('docker.stats against a fake engine', () => {
     await docker.close();
   });
 
+  it('keeps a UTF-8 character cut between two socket writes whole, and refuses an oversized record', async () => {
+    const record = Buffer.from('{"name":"/ünïcødé-😀","read":"t"}\n');
+    const cut = record.indexOf(Buffer.from('😀')) + 2;
+    engine = await fakeEngine((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      if (req.url!.includes('/huge/')) return void res.end(`{"name":"${'x'.repeat(100_000)}"}\n`);
+      res.write(record.subarray(0, cut));
+      setTimeout(() => res.end(record.subarray(cut)), 20);
+    });
+    const docker = createDocker({ socketPath: engine.socketPath });
+    expect(await docker.statsOnce('c1')).toEqual({ name: '/ünïcødé-😀', read: 't' });
+    const error = await docker.statsOnce('huge', { maxRecordSize: 10_000 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DockerStreamLimitError);
+    expect(error).toMatchObject({ limit: 10_000, operation: 'ContainerStats' });
+    await docker.close();
+  });
+
   it('fails statsOnce on an empty answer', async () => {
     engine = await fakeEngine((req, res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
