@@ -45,7 +45,10 @@ const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
 
 async function startLogServer() {
   const server = spawn(process.execPath, [new URL('./support/log-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-  const stop = () => server.kill('SIGTERM');
+  const stop = () => {
+    server.kill('SIGTERM');
+    server.disconnect();
+  };
   const listening = createInterface({ input: server.stdout })[Symbol.asyncIterator]().next();
   const { value: socketPath } = await Promise.race([listening, sleep(10_000).then(() => ({ value: undefined }))]);
   if (!socketPath) {

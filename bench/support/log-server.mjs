@@ -51,6 +51,12 @@ const server = createServer((req, res) => {
 });
 
 server.listen(socketPath, () => console.log(socketPath));
-const stop = () => server.close(() => rmSync(dir, { recursive: true, force: true }));
+// Asked to stop (or left alone by the runner): go at once, whatever is still being served.
+const stop = () => {
+  server.closeAllConnections();
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+};
 process.on('SIGTERM', stop);
 process.on('disconnect', stop);
