@@ -28,9 +28,13 @@ const clientCertificateProblems: Record<string, string> = {
   ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE: 'TLS: the engine refused the handshake (it may demand a client certificate)',
 };
 
+// Node's code spells out OpenSSL's reason. OpenSSL 3.0 (Node 20) names the alerts inherited from
+// SSLv3 "sslv3 alert …", OpenSSL 3.5 (Node 24) "ssl/tls alert …": the same alerts, known by one name.
+const RENAMED_ALERT = /^ERR_SSL_SSL\/TLS_ALERT_/;
+
 /** A reason for a TLS error code, or undefined when the code is not a TLS one this knows. */
 export function tlsFailureReason(code: string): string | undefined {
   const server = serverCertificateProblems[code];
   if (server) return `${SERVER_CERTIFICATE}: ${server}`;
-  return clientCertificateProblems[code];
+  return clientCertificateProblems[code.replace(RENAMED_ALERT, 'ERR_SSL_SSLV3_ALERT_')];
 }

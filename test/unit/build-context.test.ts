@@ -2,7 +2,7 @@
 // and hostile folders (link loops, links out of the context, unreadable files, long and
 // non-UTF-8 names). Archives are read back with tar-stream and GNU tar, not with this library.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -172,20 +172,25 @@ describe('folder archives', () => {
 });
 
 // Root reads everything, so permission failures are produced by a child process running as
-// nobody (uid 65534) when the tests run as root.
+// nobody (uid 65534) when the tests run as root. Nobody runs a copy of this Node placed beside its
+// script: the running binary may sit where nobody cannot reach it (npx keeps it under /root/.npm).
 function runUnprivileged(script: string, path: string): unknown {
   chmodSync(folder, 0o755);
-  const runner = join(mkdtempSync(join(tmpdir(), 'runner-')), 'run.mts');
+  const dir = mkdtempSync(join(tmpdir(), 'runner-'));
+  chmodSync(dir, 0o755);
+  const runner = join(dir, 'run.mts');
   writeFileSync(runner, script);
-  chmodSync(join(runner, '..'), 0o755);
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const child = spawnSync(process.execPath, ['--import', 'tsx', runner, path], {
+  const asRoot = process.getuid?.() === 0;
+  const node = asRoot ? join(dir, 'node') : process.execPath;
+  if (asRoot) copyFileSync(process.execPath, node);
+  const child = spawnSync(node, ['--import', 'tsx', runner, path], {
     cwd: process.cwd(),
     env: { ...process.env, TSX_TSCONFIG_PATH: join(process.cwd(), 'tsconfig.json'), HOME: tmpdir() },
     encoding: 'utf8',
-    ...asNobody,
+    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
   });
-  rmSync(join(runner, '..'), { recursive: true, force: true });
+  rmSync(dir, { recursive: true, force: true });
+  if (child.error) throw new Error(`cannot start the unprivileged reader: ${child.error.message}`);
   const line = child.stdout.trim().split('\n').pop() ?? '';
   if (!line.startsWith('{')) throw new Error(`unprivileged reader failed: ${child.stderr}`);
   return JSON.parse(line);
