@@ -3,7 +3,7 @@
 import type { Dispatcher } from 'undici';
 import type { Connection } from './connection/dispatcher.js';
 import { tlsFailureReason } from './connection/tls-failure.js';
-import { DockerConnectionError, type DockerErrorContext } from './errors.js';
+import { DockerConnectionError, DockerError, type DockerErrorContext } from './errors.js';
 
 export interface TransportRequest {
   method: string;
@@ -56,7 +56,7 @@ function findCode(error: unknown): string | undefined {
 
 export async function send(connection: Connection, request: TransportRequest): Promise<TransportResponse> {
   try {
-    return await connection.dispatcher.request({
+    const response = await connection.dispatcher.request({
       origin: connection.origin,
       method: request.method as Dispatcher.HttpMethod,
       path: request.path,
@@ -65,8 +65,22 @@ export async function send(connection: Connection, request: TransportRequest): P
       signal: request.signal,
       ...(request.unbounded ? { headersTimeout: 0, bodyTimeout: 0 } : {}),
     });
+    failBodyAsConnectionError(response.body, connection, request);
+    return response;
   } catch (error) {
     if (request.signal?.aborted) throw request.signal.reason;
     throw connectionError(connection, error, request.context);
   }
+}
+
+/**
+ * A body whose connection breaks (the engine died mid-stream) fails with undici's own SocketError;
+ * make it the DockerConnectionError a failed request gives, for whoever reads the body: stream
+ * helpers, archive readers, `.json()`. undici ends a body through its destroy(error), so that is
+ * where the error is swapped. The caller's abort and the library's own errors pass unchanged.
+ */
+function failBodyAsConnectionError(body: TransportResponse['body'], connection: Connection, request: TransportRequest): void {
+  const destroy = body.destroy.bind(body);
+  body.destroy = (error?: Error) =>
+    destroy(error === undefined || request.signal?.aborted || error instanceof DockerError ? error : connectionError(connection, error, request.context));
 }

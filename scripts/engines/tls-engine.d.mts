@@ -1,18 +1,10 @@
 // Types for tls-engine.mjs.
+import type { PrivateEngineEntry } from './private-engine.mjs';
 
-export interface TlsEngineEntry {
-  name: 'tls';
-  /** `tcp://127.0.0.1:PORT`, served with --tlsverify. */
+export interface TlsEngineEntry extends PrivateEngineEntry {
+  /** `tcp://127.0.0.1:PORT`, served with --tlsverify; `socket` is its own unix socket, for setting up fixtures without TLS. */
   host: string;
   port: number;
-  /** Its own unix socket, for setting up fixtures without TLS. */
-  socket: string;
-  pid: number;
-  /** How long dockerd took to answer /_ping. */
-  startMs: number;
-  version: string;
-  apiVersion: string;
-  logFile: string;
 }
 
 /** Starts the private TLS engine with these server files (PEM paths); replaces a leftover one. */

@@ -1,20 +1,12 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { engineVersion } from './api.mjs';
-import { ensureBridge } from './bridge.mjs';
-import { ensureBusyboxImage } from './busybox.mjs';
-import { runningDockerdPid, startDockerd, stopEngine } from './daemon.mjs';
 import { freeLoopbackPort } from './free-port.mjs';
-import { log } from './log.mjs';
-import { ensureNewestBinaries, newestRoot } from './newest-binaries.mjs';
 import { enginePaths } from './paths.mjs';
-import { ensureSystemPackages, apparmorPackages } from './system-packages.mjs';
+import { privateEngine, privateEngineDown, privateEngineUp } from './private-engine.mjs';
 
-// A third, private dockerd for TLS tests: the newest engine's binaries, its own data and exec roots,
-// listening on 127.0.0.1:<free port> with --tlsverify (and on a unix socket of its own, for setup).
-// It has a bridge of its own (never --bridge=none: a dockerd started that way deletes the host's
-// docker0, which the legacy engine uses) and leaves iptables alone, so it cannot disturb the two
-// shared engines. Tests start it with their own certificates and stop it by pid.
+// A private dockerd for the TLS tests (the newest generation): listening on 127.0.0.1:<free port>
+// with --tlsverify (and on a unix socket of its own, for setup). Tests start it with their own
+// certificates and stop it by pid.
 
 function tlsEngine(port) {
   const certs = (paths) => ({
@@ -22,21 +14,13 @@ function tlsEngine(port) {
     cert: join(paths.dir, 'certs', 'server-cert.pem'),
     key: join(paths.dir, 'certs', 'server-key.pem'),
   });
-  return {
+  return privateEngine({
     name: 'tls',
-    systemPackages: () => ['runc', 'iptables', 'tini', ...apparmorPackages()],
+    generation: 'newest',
     bridge: { name: 'docker2', gatewayCidr: '172.30.0.1/16' },
-    daemonConfig: (paths) => ({
-      iptables: false,
-      ip6tables: false,
-      'ip-masq': false,
-      tlsverify: true,
-      tlscacert: certs(paths).ca,
-      tlscert: certs(paths).cert,
-      tlskey: certs(paths).key,
-    }),
+    daemonConfig: (paths) => ({ tlsverify: true, tlscacert: certs(paths).ca, tlscert: certs(paths).cert, tlskey: certs(paths).key }),
     extraArguments: () => [`--host=tcp://127.0.0.1:${port}`],
-  };
+  });
 }
 
 /**
@@ -47,41 +31,16 @@ function tlsEngine(port) {
 export async function tlsEngineUp({ caFile, certFile, keyFile }) {
   const port = await freeLoopbackPort();
   const engine = tlsEngine(port);
-  const paths = enginePaths(engine.name);
-  await ensureSystemPackages(engine.systemPackages());
-  await ensureNewestBinaries();
-  await stopEngine(engine);
-  mkdirSync(join(paths.dir, 'certs'), { recursive: true });
-  copyFileSync(caFile, join(paths.dir, 'certs', 'ca.pem'));
-  copyFileSync(certFile, join(paths.dir, 'certs', 'server-cert.pem'));
-  copyFileSync(keyFile, join(paths.dir, 'certs', 'server-key.pem'));
-  await ensureBridge(engine.bridge.name, engine.bridge.gatewayCidr);
-  const started = Date.now();
-  const pid = await startDockerd(engine, {
-    dockerd: join(newestRoot, 'usr/sbin/dockerd'),
-    pathFirst: [join(newestRoot, 'usr/bin'), join(newestRoot, 'usr/sbin')],
-  });
-  const startMs = Date.now() - started;
-  log(`tls: dockerd ${pid} is up on 127.0.0.1:${port} after ${startMs} ms`);
-  await ensureBusyboxImage(paths.socket);
-  const version = await engineVersion(paths.socket);
-  return {
-    name: engine.name,
-    host: `tcp://127.0.0.1:${port}`,
-    port,
-    socket: paths.socket,
-    pid,
-    startMs,
-    version: version.Version,
-    apiVersion: version.ApiVersion,
-    logFile: paths.logFile,
-  };
+  const certsDir = join(enginePaths(engine.name).dir, 'certs');
+  mkdirSync(certsDir, { recursive: true });
+  copyFileSync(caFile, join(certsDir, 'ca.pem'));
+  copyFileSync(certFile, join(certsDir, 'server-cert.pem'));
+  copyFileSync(keyFile, join(certsDir, 'server-key.pem'));
+  const entry = await privateEngineUp(engine);
+  return { ...entry, host: `tcp://127.0.0.1:${port}`, port };
 }
 
 /** Stops the TLS engine by its pid file (and whatever it left behind); true if it was running. */
-export async function tlsEngineDown() {
-  const engine = tlsEngine(0);
-  const wasRunning = runningDockerdPid(engine) !== undefined;
-  await stopEngine(engine);
-  return wasRunning;
+export function tlsEngineDown() {
+  return privateEngineDown(tlsEngine(0));
 }

@@ -8,6 +8,7 @@ import type { Connection } from '../connection/dispatcher.js';
 import type { DockerErrorContext } from '../errors.js';
 import { MultiplexedDecoder, type OutputFrame } from '../streams/output-frames.js';
 import { connectionError } from '../transport.js';
+import { confirmEngineAnswers } from './engine-answers.js';
 import type { TerminalSize } from './engine-request.js';
 
 export interface HijackedStream {
@@ -209,7 +210,10 @@ class HijackSession implements HijackedStream {
     this.#endOutput(this.stdout);
     this.#endOutput(this.stderr);
     this.stdin.destroy();
-    if (this.#closedByCaller) this.#settleDone();
-    else this.#settleDone(error ?? this.#failure ?? (this.#stop.signal.aborted ? this.#stop.signal.reason : undefined));
+    if (this.#closedByCaller) return this.#settleDone();
+    const failure = error ?? this.#failure ?? (this.#stop.signal.aborted ? this.#stop.signal.reason : undefined);
+    if (failure !== undefined || !this.#socket) return this.#settleDone(failure);
+    // The output is complete either way; only `done` waits to learn whether the engine is still there.
+    confirmEngineAnswers(this.#setup.connection, this.#context).then(() => this.#settleDone(), this.#settleDone);
   }
 }
