@@ -6,6 +6,7 @@ import { ttyFromContentType } from '../hijack/stream-mode.js';
 import type { OperationContext } from '../operation-call.js';
 import { DecodedStream, type ItemStream, type OpenedSource } from './decoded-stream.js';
 import { MultiplexedDecoder, OutputFrame, RawOutputDecoder } from './output-frames.js';
+import { readableChunks } from './readable-chunks.js';
 import { openStream, type OpenedStream } from './stream-request.js';
 import { encodeTimestamp, type Timestamp } from './timestamps.js';
 
@@ -94,7 +95,7 @@ async function openLogs(
   });
   const tty = ttyFromContentType(opened.headers, opened.apiVersion) ?? (await inspectTty(context, source, path, opened, options.signal));
   const decoder = tty ? new RawOutputDecoder() : new MultiplexedDecoder({ maxFrameSize: options.maxFrameSize, context: opened.context });
-  return { chunks: opened.body, decoder };
+  return { chunks: readableChunks(opened.body), decoder };
 }
 
 async function inspectTty(context: OperationContext, source: LogSource, path: string, opened: OpenedStream, signal?: AbortSignal): Promise<boolean> {

@@ -85,6 +85,65 @@ describe('demultiplex', () => {
     expect(frames.map((f) => f.text)).toEqual(['abc', 'de']);
   });
 
+  it('hands out frames whose data are Buffers in every way', async () => {
+    const frames: OutputFrame[] = [];
+    for await (const item of demultiplex(chunksOf(Buffer.concat([frame(2, 'héllo'), frame(1, 'x')])))) frames.push(item);
+    const data = frames[0]!.data;
+    expect(Buffer.isBuffer(data)).toBe(true);
+    expect(data).toBeInstanceOf(Buffer);
+    expect(data.constructor).toBe(Buffer);
+    expect(data).toEqual(Buffer.from('héllo'));
+    expect(data.equals(Buffer.from('héllo'))).toBe(true);
+    expect(data.toString('utf8', 1)).toBe('éllo');
+    expect(Buffer.isBuffer(data.subarray(1))).toBe(true);
+    expect(Buffer.concat([data, data]).toString()).toBe('héllohéllo');
+    expect(data.readUInt8(0)).toBe(0x68);
+  });
+
+  it('gives the whole frames before a cut and then fails, wherever the stream is cut', async () => {
+    // Where each frame of the sample ends, and how many of the expected (non-empty) frames end there or before.
+    const boundaries = new Map<number, number>([[0, 0]]);
+    for (let offset = 0, delivered = 0; offset < sample.length; ) {
+      const size = sample.readUInt32BE(offset + 4);
+      offset += 8 + size;
+      if (size > 0) delivered++;
+      boundaries.set(offset, delivered);
+    }
+    for (let length = 0; length < sample.length; length++) {
+      const seen: Array<[string, string]> = [];
+      const reading = (async () => {
+        for await (const { stream, data } of demultiplex(chunksOf(sample.subarray(0, length)))) seen.push([stream, data.toString('latin1')]);
+      })();
+      const atBoundary = boundaries.has(length);
+      if (atBoundary) await reading;
+      else await expect(reading).rejects.toBeInstanceOf(DockerResponseError);
+      const whole = Math.max(...[...boundaries].filter(([end]) => end <= length).map(([, delivered]) => delivered));
+      expect(seen).toEqual(expected.slice(0, whole));
+    }
+  });
+
+  it('stops at an error frame or a malformed header wherever the chunks are split, after the frames before it', async () => {
+    const before = Buffer.concat([frame(1, 'one'), frame(2, 'two')]);
+    const endings = [
+      { bytes: frame(3, 'daemon says no'), error: DockerStreamError, message: 'daemon says no' },
+      { bytes: Buffer.from([1, 0, 7, 0, 0, 0, 0, 1, 65]), error: DockerResponseError, message: /not multiplexed/ },
+      { bytes: Buffer.from([4, 0, 0, 0, 0, 0, 0, 1, 65]), error: DockerResponseError, message: /not multiplexed/ },
+    ];
+    for (const { bytes, error, message } of endings) {
+      const stream = Buffer.concat([before, bytes, frame(1, 'never')]);
+      for (let cut = 0; cut <= stream.length; cut++) {
+        const seen: string[] = [];
+        const reading = (async () => {
+          for await (const item of demultiplex(chunksOf(stream.subarray(0, cut), stream.subarray(cut)))) seen.push(item.text);
+        })();
+        const failure = await reading.then(() => undefined, (caught: unknown) => caught);
+        expect(failure).toBeInstanceOf(error);
+        expect((failure as Error).message).toMatch(message);
+        expect(seen).toEqual(['one', 'two']);
+      }
+    }
+  });
+
   it('reports a stream cut inside a header or inside a payload', async () => {
     const cutInPayload = frame(1, 'hello').subarray(0, 10);
     await expect(framesOf(chunksOf(frame(1, 'ok'), cutInPayload))).rejects.toThrow(/ended inside a frame \(2 of 5 bytes arrived\)/);
