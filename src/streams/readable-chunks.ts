@@ -25,7 +25,6 @@ class ReadableChunks implements AsyncIterableIterator<Buffer> {
   readonly #body: Readable;
   readonly #readAhead: number;
   #queue: Buffer[] = [];
-  #head = 0;
   #queuedBytes = 0;
   #ended = false;
   #failure: { error: unknown } | undefined;
@@ -44,7 +43,7 @@ class ReadableChunks implements AsyncIterableIterator<Buffer> {
   }
 
   next(): Promise<IteratorResult<Buffer, undefined>> {
-    if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#dequeue(), done: false });
+    if (this.#queue.length > 0) return Promise.resolve({ value: this.#dequeue(), done: false });
     // Chunks that arrived before a failure are delivered first: they are output the engine sent.
     if (this.#failure) return Promise.reject(this.#failure.error);
     if (this.#ended) return Promise.resolve(DONE);
@@ -54,20 +53,20 @@ class ReadableChunks implements AsyncIterableIterator<Buffer> {
   async return(): Promise<IteratorResult<Buffer, undefined>> {
     this.#ended = true;
     this.#queue = [];
-    this.#head = 0;
     this.#takeWaiter()?.resolve(DONE);
     this.#body.destroy();
     return DONE;
   }
 
+  /**
+   * Everything queued, as one chunk. An engine writes each log line as a chunk of its own; taken
+   * one by one, a consumer that fell behind would pay per line what it can pay per batch.
+   */
   #dequeue(): Buffer {
-    const chunk = this.#queue[this.#head++]!;
-    if (this.#head === this.#queue.length) {
-      this.#queue = [];
-      this.#head = 0;
-    }
-    this.#queuedBytes -= chunk.length;
-    if (this.#queuedBytes < this.#readAhead && this.#body.isPaused()) this.#body.resume();
+    const chunk = this.#queue.length === 1 ? this.#queue[0]! : Buffer.concat(this.#queue, this.#queuedBytes);
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    if (this.#body.isPaused()) this.#body.resume();
     return chunk;
   }
 

@@ -16,15 +16,28 @@ async function collect(chunks: AsyncIterable<Buffer>): Promise<string[]> {
 }
 
 describe('readableChunks', () => {
-  it('hands out the chunks as they were pushed, not merged, then ends', async () => {
+  it('hands out what has queued up since the last read as one chunk, then ends', async () => {
     const source = body();
     const chunks = readableChunks(source);
     source.push('a');
     source.push('bc');
     await turn();
+    expect((await chunks.next()).value?.toString()).toBe('abc');
     source.push('d');
+    await turn();
+    expect((await chunks.next()).value?.toString()).toBe('d');
+    source.push('e');
     source.push(null);
-    expect(await collect(chunks)).toEqual(['a', 'bc', 'd']);
+    expect(await collect(chunks)).toEqual(['e']);
+  });
+
+  it('hands a lone queued chunk over as it is, uncopied', async () => {
+    const source = body();
+    const chunks = readableChunks(source);
+    const pushed = Buffer.from('alone');
+    source.push(pushed);
+    await turn();
+    expect((await chunks.next()).value?.buffer).toBe(pushed.buffer);
   });
 
   it('answers a read that waits as soon as a chunk arrives', async () => {
@@ -82,7 +95,8 @@ describe('readableChunks', () => {
     expect(source.isPaused()).toBe(false);
     await turn();
     source.push(null);
-    expect((await collect(chunks)).map((chunk) => chunk.length)).toEqual([6, 3]);
+    // The first read took both queued chunks; the one held back by the pause came after.
+    expect((await collect(chunks)).map((chunk) => chunk.length)).toEqual([3]);
   });
 
   it('destroys the body on return() and ends a read that waits', async () => {
