@@ -4,7 +4,8 @@
 //   (a) demultiplexing 256 MiB of logs served by a local unix-socket server (bench/support/log-server.mjs)
 //   (b) 2,000 container inspects, one at a time and 16 in flight, on each real engine
 //   (c) following 1 GiB of logs from the newest real engine at 50 MB/s: peak RSS
-// Options: --only=a,b,c  --runs=N (default 3)  --follow-runs=N (default 2)
+//   (d) build-context tarring of 10,000 files / 100 MB (bench/build-context.mjs, a table of its own)
+// Options: --only=a,b,c,d  --runs=N (default 3)  --follow-runs=N (default 2)
 // On a shared machine run it under the engines' lock: flock /tmp/engine-tests.lock npm run bench
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -14,7 +15,7 @@ import { busyboxContainer, removeContainer } from './support/engine.mjs';
 import { median, printTable, ratio } from './support/report.mjs';
 
 const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
-const only = new Set((options.only ?? 'a,b,c').split(','));
+const only = new Set((options.only ?? 'a,b,c,d').split(','));
 const runs = Number(options.runs ?? 3);
 const followRuns = Number(options['follow-runs'] ?? 2);
 const MiB = 1024 * 1024;
@@ -176,23 +177,47 @@ async function followBench(engine) {
   };
 }
 
+// (d) ─────────────────────────────────────────────────────────────────────────────────────────
+// Its contenders, ratios (to GNU tar) and file-set verdicts make a table of a different shape, so
+// the script prints its own; it runs while the engines are up, to check the file set with the CLI.
+function buildContextBench() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [new URL('./build-context.mjs', import.meta.url).pathname, '--runs', String(runs)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: CLIENT_TIMEOUT_MS,
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`build-context.mjs exited with ${code}`))));
+  });
+}
+
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 const started = Date.now();
 const sections = [];
+let buildContextTable = '';
 let startedEngines = [];
 try {
   if (only.has('a')) sections.push(await demuxBench());
-  if (only.has('b') || only.has('c')) {
+  if (only.has('b') || only.has('c') || only.has('d')) {
     const before = await enginesStatus();
     const engines = await enginesUp();
     startedEngines = before.filter((engine) => !engine.up).map((engine) => engine.name);
     if (only.has('b')) sections.push(await inspectBench(engines));
     if (only.has('c')) sections.push(await followBench(engines.find((engine) => engine.name === 'newest')));
+    if (only.has('d')) {
+      progress('(d) build-context tarring…');
+      buildContextTable = await buildContextBench();
+    }
   }
 } finally {
   if (startedEngines.length) await enginesDown(startedEngines);
 }
-printTable(
-  `Medians of ${runs} runs (${followRuns} for (c)), each client in a fresh process; ratios are to raw undici. Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s in all.`,
-  sections,
-);
+if (sections.length) {
+  printTable(
+    `Medians of ${runs} runs (${followRuns} for (c)), each client in a fresh process; ratios are to raw undici. Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s in all.`,
+    sections,
+  );
+}
+if (buildContextTable) process.stdout.write(`\n(d) ${buildContextTable}`);
