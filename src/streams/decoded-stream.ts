@@ -42,7 +42,15 @@ export class DecodedStream<T> implements ItemStream<T> {
   constructor(open: () => Promise<OpenedSource<T>>, signal?: AbortSignal) {
     this.#open = open;
     this.#signal = signal;
+    signal?.addEventListener('abort', this.#dropDecoded, { once: true });
   }
+
+  // Items decoded from a chunk that has already arrived would otherwise still be handed out after
+  // the abort, and one of them may be the engine's error message: the caller asked to stop.
+  readonly #dropDecoded = () => {
+    this.#items = [];
+    this.#index = 0;
+  };
 
   [Symbol.asyncIterator](): this {
     this.#claim('items');
@@ -163,6 +171,7 @@ export class DecodedStream<T> implements ItemStream<T> {
   }
 
   async #closeSource(): Promise<void> {
+    this.#signal?.removeEventListener('abort', this.#dropDecoded);
     const source = this.#source;
     this.#source = undefined;
     this.#ended = true;
