@@ -48,9 +48,9 @@ describe.each(['legacy', 'newest'] as const)('a %s daemon killed mid-stream', (g
     await engine.kill();
   };
 
-  const runningContainer = async (cmd: string[], extra: Record<string, unknown> = {}) => {
+  const runningContainer = async (cmd: string[]) => {
     // StopTimeout 1: the restarted daemon stops what the killed one ran, and `sh` ignores SIGTERM.
-    const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Cmd: cmd, Labels: labels, StopTimeout: 1, ...extra } });
+    const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Cmd: cmd, Labels: labels, StopTimeout: 1 } });
     await docker.containers.start({ id: Id });
     return Id;
   };
