@@ -310,7 +310,9 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
             Image: 'busybox:latest',
             Command: ['sh', '-c'],
             Args: [
-              `echo line-1; echo line-2; echo oops >&2; cat /run/secrets/${secretName}; echo; cat /etc/app.conf; echo; exec sleep 300`,
+              // Each line in one write: a line written in two pieces (`cat`, then `echo`) may become
+              // two log entries, and `tail` counts entries.
+              `echo line-1; echo line-2; echo oops >&2; echo "$(cat /run/secrets/${secretName})"; echo "$(cat /etc/app.conf)"; exec sleep 300`,
             ],
             Env: ['STAGE=one'],
             Labels: label,
