@@ -3,13 +3,15 @@
 // newest shared engine (sshd_config SetEnv). The client runs the system `ssh … docker system
 // dial-stdio` per connection, with a known_hosts file of this test and strict host key checking.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeSshKeyPair, sshdDown, sshdUp, type SshdEntry } from '../../scripts/engines/sshd.mjs';
 import { createDocker, DockerConnectionError, type ConnectionOptions, type Docker } from '../../src/index.js';
+import { liveChildren } from '../support/child-processes.js';
+import { removeRunContainers } from './support/cleanup.js';
 import { readAll } from './support/hijack.js';
 import { engines } from './support/targets.js';
 
@@ -55,10 +57,7 @@ describe(`ssh to the ${newest.name} engine`, () => {
   });
 
   afterAll(async () => {
-    if (docker) {
-      const leftovers = await docker.containers.list({ all: true, filters: { label: [`test.run=${run}`] } }).catch(() => []);
-      for (const container of leftovers) await docker.containers.delete({ id: container.Id, force: true }).catch(() => undefined);
-    }
+    if (docker) await removeRunContainers(docker, run);
     await Promise.all(clients.map((c) => c.close()));
     await sshdDown();
     rmSync(dir, { recursive: true, force: true });
@@ -157,16 +156,5 @@ describe(`ssh to the ${newest.name} engine`, () => {
 
 /** Live `ssh` processes started by this test process. */
 function sshChildren(): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(fields[1]) === process.pid && fields[0] !== 'Z' && stat.includes('(ssh)');
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return liveChildren((_pid, stat) => stat.includes('(ssh)'));
 }

@@ -6,6 +6,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BadRequestError, createDocker, DockerConnectionError, type ConnectionOptions, type Docker } from '../../src/index.js';
+import { removeRunContainers } from './support/cleanup.js';
 import { readAll } from './support/hijack.js';
 import { startTlsEngine, type TlsEngineFixture } from './support/tls-engine.js';
 
@@ -41,10 +42,7 @@ describe('TLS engine', () => {
   });
 
   afterAll(async () => {
-    if (docker) {
-      const leftovers = await docker.containers.list({ all: true, filters: { label: [`test.run=${run}`] } }).catch(() => []);
-      for (const container of leftovers) await docker.containers.delete({ id: container.Id, force: true }).catch(() => undefined);
-    }
+    if (docker) await removeRunContainers(docker, run);
     await Promise.all(clients.map((c) => c.close()));
     await fixture?.stop();
   });

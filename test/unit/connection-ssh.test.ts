@@ -4,7 +4,7 @@
 // half-close run the whole undici path; others fail the way ssh fails. The real thing, with sshd,
 // is test/engine/connection-ssh.test.ts.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +15,7 @@ import { SshSocket } from '../../src/connection/ssh-socket.js';
 import { parseSshUrl, sshArguments } from '../../src/connection/ssh-destination.js';
 import { createDocker, DockerConnectionError, DockerUsageError } from '../../src/index.js';
 import { send } from '../../src/transport.js';
+import { liveChildren } from '../support/child-processes.js';
 import { fakeEngine, type FakeEngine } from './support/fake-engine.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fake-ssh-'));
@@ -162,18 +163,7 @@ describe('SshSocket', () => {
 
 /** Pids of live processes started from the relay program by this test process. */
 async function childPids(): Promise<number[]> {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return Number(fields[1]) === process.pid && fields[0] !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(relay);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+  return liveChildren((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(relay));
 }
 
 async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
