@@ -8,6 +8,7 @@ import { DockerConnectionError } from '../errors.js';
 import type { OperationContext } from '../operation-call.js';
 import { DecodedStream } from './decoded-stream.js';
 import { JsonRecordDecoder } from './json-records.js';
+import { readableChunks } from './readable-chunks.js';
 import { openStream } from './stream-request.js';
 import { encodeTimestamp, formatNanos, type Timestamp } from './timestamps.js';
 
@@ -100,7 +101,7 @@ function eventRecords<E>(context: OperationContext, options: EventsOptions<unkno
     });
     onConnected();
     const decoder = new JsonRecordDecoder<EventRecord<E>>({ maxRecordSize: options.maxRecordSize, context: opened.context, parse: parseEvent });
-    return { chunks: opened.body, decoder };
+    return { chunks: readableChunks(opened.body), decoder };
   }, options.signal);
 }
 

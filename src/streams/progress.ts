@@ -7,6 +7,7 @@ import { DecodedStream } from './decoded-stream.js';
 import { JsonRecordDecoder } from './json-records.js';
 import type { ProgressMessage } from './progress-types.js';
 import { ProgressView } from './progress-view.js';
+import { readableChunks } from './readable-chunks.js';
 import type { OpenedStream } from './stream-request.js';
 
 /** Folds one message into the summary `done` resolves with. */
@@ -86,7 +87,7 @@ export class ProgressStream<S> implements AsyncIterable<ProgressMessage> {
     const records = new DecodedStream<ProgressMessage>(async () => {
       const opened = await this.#open();
       context = opened.context;
-      return { chunks: opened.body, decoder: new JsonRecordDecoder<ProgressMessage>({ maxRecordSize: this.#options.maxRecordSize, context }) };
+      return { chunks: readableChunks(opened.body), decoder: new JsonRecordDecoder<ProgressMessage>({ maxRecordSize: this.#options.maxRecordSize, context }) };
     }, signal);
     let ended = false;
     try {

@@ -3,6 +3,7 @@ import { DockerResponseError } from '../errors.js';
 import type { OperationContext } from '../operation-call.js';
 import { DecodedStream, type ItemStream } from './decoded-stream.js';
 import { JsonRecordDecoder } from './json-records.js';
+import { readableChunks } from './readable-chunks.js';
 import { openStream } from './stream-request.js';
 
 export interface StatsOptions {
@@ -29,7 +30,7 @@ function statsRecords<T>(context: OperationContext, id: string, stream: boolean,
       query: { stream, 'one-shot': stream ? undefined : options.oneShot },
       signal: options.signal,
     });
-    return { chunks: opened.body, decoder: new JsonRecordDecoder<T>({ maxRecordSize: options.maxRecordSize, context: opened.context }) };
+    return { chunks: readableChunks(opened.body), decoder: new JsonRecordDecoder<T>({ maxRecordSize: options.maxRecordSize, context: opened.context }) };
   }, options.signal);
 }
 
