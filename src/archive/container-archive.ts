@@ -1,8 +1,9 @@
 // Files in and out of a container: put a tar archive (or a local folder) at a path, get a path
 // as a tar archive with its stat, stat it alone, and export the whole file system. All streamed.
 import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { OperationContext } from '../operation-call.js';
-import { archiveRequest } from './archive-request.js';
+import { openStream } from '../streams/stream-request.js';
 import { decodePathStat, PATH_STAT_HEADER, type PathStat } from './path-stat.js';
 import { sendFailure, tarBody, type TarSource } from './tar-source.js';
 
@@ -27,6 +28,11 @@ export interface ContainerArchive {
 
 const missing = (status: number) => (status === 404 ? 'no such container, or no such path in it' : `HTTP ${status}`);
 
+/** Reads an answer that carries nothing (PUT, HEAD) to its end, so the connection is free again. */
+function emptied(body: Readable): Promise<void> {
+  return finished(body.resume());
+}
+
 function archivePath(id: string): string {
   return `/containers/${encodeURIComponent(id)}/archive`;
 }
@@ -36,7 +42,7 @@ export async function putArchive(context: OperationContext, id: string, path: st
   const operation = 'PutContainerArchive';
   const body = await tarBody(source, operation, options.signal);
   try {
-    const { response } = await archiveRequest(context, {
+    const { body: answer } = await openStream(context, {
       operation,
       method: 'PUT',
       path: archivePath(id),
@@ -45,7 +51,7 @@ export async function putArchive(context: OperationContext, id: string, path: st
       body,
       signal: options.signal,
     });
-    await response.body.dump();
+    await emptied(answer);
   } catch (error) {
     body.destroy();
     throw sendFailure(error, body);
@@ -54,7 +60,7 @@ export async function putArchive(context: OperationContext, id: string, path: st
 
 /** A path of the container as a tar stream, with the decoded stat of the path. */
 export async function getArchive(context: OperationContext, id: string, path: string, options: ArchiveOptions = {}): Promise<ContainerArchive> {
-  const { response, context: errorContext } = await archiveRequest(context, {
+  const { headers, body, context: errorContext } = await openStream(context, {
     operation: 'ContainerArchive',
     method: 'GET',
     path: archivePath(id),
@@ -62,16 +68,16 @@ export async function getArchive(context: OperationContext, id: string, path: st
     signal: options.signal,
   });
   try {
-    return { stat: decodePathStat(response.headers[PATH_STAT_HEADER], errorContext), tar: response.body };
+    return { stat: decodePathStat(headers[PATH_STAT_HEADER], errorContext), tar: body };
   } catch (error) {
-    response.body.destroy();
+    body.destroy();
     throw error;
   }
 }
 
 /** What a path of the container is, without its content (HEAD). */
 export async function archiveStat(context: OperationContext, id: string, path: string, options: ArchiveOptions = {}): Promise<PathStat> {
-  const { response, context: errorContext } = await archiveRequest(context, {
+  const { headers, body, context: errorContext } = await openStream(context, {
     operation: 'ContainerArchiveInfo',
     method: 'HEAD',
     path: archivePath(id),
@@ -79,17 +85,17 @@ export async function archiveStat(context: OperationContext, id: string, path: s
     signal: options.signal,
     emptyErrorText: missing,
   });
-  await response.body.dump();
-  return decodePathStat(response.headers[PATH_STAT_HEADER], errorContext);
+  await emptied(body);
+  return decodePathStat(headers[PATH_STAT_HEADER], errorContext);
 }
 
 /** The container's whole file system as a tar stream. */
 export async function exportContainer(context: OperationContext, id: string, options: ArchiveOptions = {}): Promise<Readable> {
-  const { response } = await archiveRequest(context, {
+  const { body } = await openStream(context, {
     operation: 'ContainerExport',
     method: 'GET',
     path: `/containers/${encodeURIComponent(id)}/export`,
     signal: options.signal,
   });
-  return response.body;
+  return body;
 }

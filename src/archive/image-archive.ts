@@ -5,8 +5,7 @@ import type { Readable } from 'node:stream';
 import type { OperationContext } from '../operation-call.js';
 import { ProgressStream } from '../streams/progress.js';
 import type { ProgressMessage } from '../streams/progress-types.js';
-import type { OpenedStream } from '../streams/stream-request.js';
-import { archiveRequest, type ArchiveRequest } from './archive-request.js';
+import { openStream, type OpenedStream, type StreamRequest } from '../streams/stream-request.js';
 import { sendFailure, tarBody, type TarSource } from './tar-source.js';
 
 export interface SaveOptions {
@@ -44,11 +43,11 @@ export interface ImportSummary {
 
 /** One image (by name or ID) or several, with their layers, as one tar stream. */
 export async function saveImages(context: OperationContext, names: string | readonly string[], options: SaveOptions = {}): Promise<Readable> {
-  const request: ArchiveRequest = typeof names === 'string'
+  const request: StreamRequest = typeof names === 'string'
     ? { operation: 'ImageGet', method: 'GET', path: `/images/${encodeURIComponent(names)}/get`, signal: options.signal }
     : { operation: 'ImageGetAll', method: 'GET', path: '/images/get', query: { names: [...names] }, signal: options.signal };
-  const { response } = await archiveRequest(context, request);
-  return response.body;
+  const { body } = await openStream(context, request);
+  return body;
 }
 
 /** Loads images from an archive made by saveImages (or `docker save`). */
@@ -64,11 +63,10 @@ export function importImage(context: OperationContext, archive: TarSource, optio
   return new ProgressStream<ImportSummary>(open, {}, collectImported, { signal: options.signal });
 }
 
-async function sendArchive(context: OperationContext, archive: TarSource, request: Omit<ArchiveRequest, 'body' | 'headers'>): Promise<OpenedStream> {
+async function sendArchive(context: OperationContext, archive: TarSource, request: Omit<StreamRequest, 'body' | 'headers'>): Promise<OpenedStream> {
   const body = await tarBody(archive, request.operation, request.signal);
   try {
-    const { response, apiVersion, context: errorContext } = await archiveRequest(context, { ...request, body, headers: { 'content-type': 'application/x-tar' } });
-    return { apiVersion, context: errorContext, status: response.statusCode, headers: response.headers, body: response.body };
+    return await openStream(context, { ...request, body, headers: { 'content-type': 'application/x-tar' } });
   } catch (error) {
     body.destroy();
     throw sendFailure(error, body);

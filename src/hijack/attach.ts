@@ -1,9 +1,9 @@
 // docker.attach(): the container's stdin/stdout/stderr over a hijacked connection.
 import { DockerUsageError } from '../errors.js';
-import type { OperationContext } from '../operation-call.js';
-import { engineRequest, resizeQuery, type TerminalSize } from './engine-request.js';
+import { callOperation, type OperationContext } from '../operation-call.js';
 import { openHijackedStream, type HijackedStream, type UpgradedStream } from './hijacked-stream.js';
 import { ttyFromContentType } from './stream-mode.js';
+import { checkedTerminalSize, type TerminalSize } from './terminal-size.js';
 import { requestUpgrade } from './upgrade-request.js';
 
 export interface AttachOptions {
@@ -59,13 +59,10 @@ async function openAttach(context: OperationContext, id: string, options: Attach
 }
 
 async function containerTty(context: OperationContext, id: string, signal: AbortSignal): Promise<boolean> {
-  const path = `/containers/${encodeURIComponent(id)}/json`;
-  const inspected = (await engineRequest(context, { method: 'GET', path, operation: 'ContainerInspect', signal })) as { Config?: { Tty?: boolean } };
+  const inspected = (await callOperation(context, 'ContainerInspect', { id }, { signal })) as { Config?: { Tty?: boolean } };
   return inspected?.Config?.Tty === true;
 }
 
 async function resizeContainer(context: OperationContext, id: string, size: TerminalSize, signal?: AbortSignal): Promise<void> {
-  const operation = 'ContainerResize';
-  const path = `/containers/${encodeURIComponent(id)}/resize?${resizeQuery(size, operation)}`;
-  await engineRequest(context, { method: 'POST', path, operation, signal });
+  await callOperation(context, 'ContainerResize', { id, ...checkedTerminalSize(size, 'ContainerResize') }, { signal });
 }

@@ -1,9 +1,8 @@
 // docker.exec.run(): runs a command in a running container and returns its output and exit code.
 import type { Readable, Writable } from 'node:stream';
-import { DockerUsageError } from '../errors.js';
+import { DockerResponseError, DockerUsageError } from '../errors.js';
 import { toEnvList } from '../helpers/environment.js';
-import type { OperationContext } from '../operation-call.js';
-import { engineRequest } from './engine-request.js';
+import { callOperation, type OperationContext } from '../operation-call.js';
 import { startExec, waitForExecExit } from './exec-start.js';
 
 export type ExecInput = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;
@@ -66,12 +65,12 @@ export async function runExec<E extends 'utf8' | 'buffer' = 'utf8'>(
 
 function checkCommand(cmd: readonly string[]): void {
   if (!Array.isArray(cmd) || cmd.length === 0 || cmd.some((part) => typeof part !== 'string')) {
-    throw new DockerUsageError('exec.run needs the command as a non-empty array of strings, e.g. ["sh", "-c", "echo hi"]', { operation: 'ExecCreate' });
+    throw new DockerUsageError('exec.run needs the command as a non-empty array of strings, e.g. ["sh", "-c", "echo hi"]', { operation: 'ContainerExec' });
   }
 }
 
 async function createExec(context: OperationContext, containerId: string, cmd: readonly string[], options: ExecRunOptions<'utf8' | 'buffer'>): Promise<string> {
-  if (typeof containerId !== 'string' || !containerId) throw new DockerUsageError('exec.run needs a container ID or name', { operation: 'ExecCreate' });
+  if (typeof containerId !== 'string' || !containerId) throw new DockerUsageError('exec.run needs a container ID or name', { operation: 'ContainerExec' });
   const env = isList(options.env) ? options.env : toEnvList(options.env ?? {});
   const body = {
     Cmd: cmd,
@@ -83,9 +82,8 @@ async function createExec(context: OperationContext, containerId: string, cmd: r
     ...(options.workdir !== undefined ? { WorkingDir: options.workdir } : {}),
     ...(options.user !== undefined ? { User: options.user } : {}),
   };
-  const path = `/containers/${encodeURIComponent(containerId)}/exec`;
-  const created = (await engineRequest(context, { method: 'POST', path, json: body, operation: 'ExecCreate', signal: options.signal })) as { Id?: string };
-  if (!created?.Id) throw new DockerUsageError(`the engine created no exec in ${containerId}`, { operation: 'ExecCreate' });
+  const created = (await callOperation(context, 'ContainerExec', { id: containerId, body }, { signal: options.signal })) as { Id?: string };
+  if (!created?.Id) throw new DockerResponseError(`the engine answered ContainerExec without the new exec's ID`, { operation: 'ContainerExec' });
   return created.Id;
 }
 

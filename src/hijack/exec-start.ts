@@ -1,9 +1,9 @@
 // docker.execStart(): starts a created exec over a hijacked connection, and finds its exit code.
 import { DockerUsageError } from '../errors.js';
-import type { OperationContext } from '../operation-call.js';
-import { engineRequest, resizeQuery, type TerminalSize } from './engine-request.js';
+import { callOperation, type OperationContext } from '../operation-call.js';
 import { openHijackedStream, type HijackedStream, type UpgradedStream } from './hijacked-stream.js';
 import { ttyFromContentType } from './stream-mode.js';
+import { checkedTerminalSize, type TerminalSize } from './terminal-size.js';
 import { requestUpgrade } from './upgrade-request.js';
 
 export interface ExecStartOptions {
@@ -59,7 +59,7 @@ async function openExec(context: OperationContext, execId: string, tty: boolean 
 }
 
 function inspectExec(context: OperationContext, execId: string, signal?: AbortSignal): Promise<ExecState> {
-  return engineRequest(context, { method: 'GET', path: `/exec/${encodeURIComponent(execId)}/json`, operation: 'ExecInspect', signal }) as Promise<ExecState>;
+  return callOperation(context, 'ExecInspect', { id: execId }, { signal }) as Promise<ExecState>;
 }
 
 const FIRST_POLL_DELAY_MS = 5;
@@ -93,7 +93,5 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 async function resizeExec(context: OperationContext, execId: string, size: TerminalSize, signal?: AbortSignal): Promise<void> {
-  const operation = 'ExecResize';
-  const path = `/exec/${encodeURIComponent(execId)}/resize?${resizeQuery(size, operation)}`;
-  await engineRequest(context, { method: 'POST', path, operation, signal });
+  await callOperation(context, 'ExecResize', { id: execId, ...checkedTerminalSize(size, 'ExecResize') }, { signal });
 }

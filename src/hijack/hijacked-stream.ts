@@ -9,7 +9,7 @@ import type { DockerErrorContext } from '../errors.js';
 import { MultiplexedDecoder, type OutputFrame } from '../streams/output-frames.js';
 import { connectionError } from '../transport.js';
 import { confirmEngineAnswers } from './engine-answers.js';
-import type { TerminalSize } from './engine-request.js';
+import type { TerminalSize } from './terminal-size.js';
 
 export interface HijackedStream {
   /** The process's stdout; with a TTY, everything the terminal shows. */

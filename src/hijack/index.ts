@@ -8,7 +8,7 @@ import type { HijackedStream } from './hijacked-stream.js';
 
 export type { AttachOptions, ExecResult, ExecRunOptions, ExecStartOptions, ExecStream, HijackedStream };
 export type { ExecInput } from './exec-run.js';
-export type { TerminalSize } from './engine-request.js';
+export type { TerminalSize } from './terminal-size.js';
 
 export interface HijackHelpers {
   /**

@@ -1,9 +1,8 @@
 // Logs of a container, a service or a task as an async iterable of output frames. Whether the
 // stream is multiplexed or raw (TTY) comes from the Content-Type from API 1.42 on; before that
 // the engine always says `raw-stream`, so the TTY setting of the container (service, task) decides.
-import { engineRequest } from '../hijack/engine-request.js';
 import { ttyFromContentType } from '../hijack/stream-mode.js';
-import type { OperationContext } from '../operation-call.js';
+import { callOperation, type OperationContext } from '../operation-call.js';
 import { DecodedStream, type ItemStream, type OpenedSource } from './decoded-stream.js';
 import { MultiplexedDecoder, OutputFrame, RawOutputDecoder } from './output-frames.js';
 import { readableChunks } from './readable-chunks.js';
@@ -45,17 +44,15 @@ export type LogStream = ItemStream<OutputFrame>;
 interface LogSource {
   operation: string;
   route: string;
-  inspectOperation: string;
-  /** What follows `<route>/<id>` in the inspect route. */
-  inspectSuffix: string;
+  inspectOperation: 'ContainerInspect' | 'ServiceInspect' | 'TaskInspect';
   /** Where the inspect answer keeps the TTY setting. */
   ttyPath: readonly string[];
 }
 
 const sources = {
-  container: { operation: 'ContainerLogs', route: '/containers', inspectOperation: 'ContainerInspect', inspectSuffix: '/json', ttyPath: ['Config', 'Tty'] },
-  service: { operation: 'ServiceLogs', route: '/services', inspectOperation: 'ServiceInspect', inspectSuffix: '', ttyPath: ['Spec', 'TaskTemplate', 'ContainerSpec', 'TTY'] },
-  task: { operation: 'TaskLogs', route: '/tasks', inspectOperation: 'TaskInspect', inspectSuffix: '', ttyPath: ['Spec', 'ContainerSpec', 'TTY'] },
+  container: { operation: 'ContainerLogs', route: '/containers', inspectOperation: 'ContainerInspect', ttyPath: ['Config', 'Tty'] },
+  service: { operation: 'ServiceLogs', route: '/services', inspectOperation: 'ServiceInspect', ttyPath: ['Spec', 'TaskTemplate', 'ContainerSpec', 'TTY'] },
+  task: { operation: 'TaskLogs', route: '/tasks', inspectOperation: 'TaskInspect', ttyPath: ['Spec', 'ContainerSpec', 'TTY'] },
 } satisfies Record<string, LogSource>;
 
 export function containerLogs(context: OperationContext, id: string, options: ContainerLogsOptions = {}): LogStream {
@@ -76,11 +73,10 @@ async function openLogs(
   id: string,
   options: ContainerLogsOptions & SwarmLogsOptions,
 ): Promise<OpenedSource<OutputFrame>> {
-  const path = `${source.route}/${encodeURIComponent(id)}`;
   const opened = await openStream(context, {
     operation: source.operation,
     method: 'GET',
-    path: `${path}/logs`,
+    path: `${source.route}/${encodeURIComponent(id)}/logs`,
     query: {
       follow: options.follow,
       stdout: options.stdout ?? true,
@@ -93,14 +89,14 @@ async function openLogs(
     },
     signal: options.signal,
   });
-  const tty = ttyFromContentType(opened.headers, opened.apiVersion) ?? (await inspectTty(context, source, path, opened, options.signal));
+  const tty = ttyFromContentType(opened.headers, opened.apiVersion) ?? (await inspectTty(context, source, id, opened, options.signal));
   const decoder = tty ? new RawOutputDecoder() : new MultiplexedDecoder({ maxFrameSize: options.maxFrameSize, context: opened.context });
   return { chunks: readableChunks(opened.body), decoder };
 }
 
-async function inspectTty(context: OperationContext, source: LogSource, path: string, opened: OpenedStream, signal?: AbortSignal): Promise<boolean> {
+async function inspectTty(context: OperationContext, source: LogSource, id: string, opened: OpenedStream, signal?: AbortSignal): Promise<boolean> {
   try {
-    const inspected = await engineRequest(context, { method: 'GET', path: path + source.inspectSuffix, operation: source.inspectOperation, signal });
+    const inspected = await callOperation(context, source.inspectOperation, { id }, { signal });
     const tty = source.ttyPath.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], inspected);
     return tty === true;
   } catch (error) {

@@ -1,5 +1,5 @@
-// Opens a streaming request (logs, stats, events, progress) at the negotiated API version and
-// hands back the live answer. A non-2xx answer becomes the same typed error every other call
+// Opens a streaming request (logs, stats, events, progress, archives) at the negotiated API
+// version and hands back the live answer. A non-2xx answer becomes the same typed error every other call
 // raises. Kept apart from the operation table so these helpers need nothing but the route, and
 // so they can send headers (Accept) the table does not model.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -16,13 +16,15 @@ export type QueryValue = string | number | boolean | readonly string[] | Record<
 export interface StreamRequest {
   /** The operationId, for errors. */
   operation: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'HEAD' | 'PUT' | 'POST';
   /** The route without the version prefix, path parameters already encoded. */
   path: string;
   query?: Record<string, QueryValue>;
   headers?: Record<string, string>;
   body?: TransportRequest['body'];
   signal?: AbortSignal;
+  /** Text for an error answer that has no body (HEAD). */
+  emptyErrorText?: (status: number) => string;
 }
 
 export interface OpenedStream {
@@ -66,7 +68,8 @@ export async function openStream(context: OperationContext, request: StreamReque
   });
   if (response.statusCode < 200 || response.statusCode >= 300) {
     const text = await response.body.text();
-    throw apiErrorFrom(response.statusCode, text, { method: request.method, path }, errorContext);
+    const shown = text.trim() === '' && request.emptyErrorText ? request.emptyErrorText(response.statusCode) : text;
+    throw apiErrorFrom(response.statusCode, shown, { method: request.method, path }, errorContext);
   }
   return { apiVersion, context: errorContext, status: response.statusCode, headers: response.headers, body: response.body };
 }

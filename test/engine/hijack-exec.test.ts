@@ -101,7 +101,7 @@ describe.each(targets())('exec on $label', ({ docker, engine }) => {
     const stopped = await create(['true']);
     const conflict = await docker.exec.run(stopped, ['true']).catch((caught: unknown) => caught);
     expect(conflict).toBeInstanceOf(ConflictError);
-    expect(conflict).toMatchObject({ status: 409, operation: 'ExecCreate' });
+    expect(conflict).toMatchObject({ status: 409, operation: 'ContainerExec' });
     expect((conflict as Error).message).toMatch(/is not running/);
     await expect(docker.exec.run(`missing-${run}`, ['true'])).rejects.toBeInstanceOf(NotFoundError);
     await expect(docker.exec.run(box, [])).rejects.toBeInstanceOf(DockerUsageError);
