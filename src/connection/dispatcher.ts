@@ -1,6 +1,7 @@
-// One undici Agent per client, connected the way the endpoint needs: a unix socket, TCP (with TLS
-// when asked) or an `ssh` process per connection.
+// One undici Agent per client, connected the way the endpoint needs: a unix socket, a Windows named
+// pipe, TCP (with TLS when asked) or an `ssh` process per connection.
 import { Agent } from 'undici';
+import { DockerUsageError } from '../errors.js';
 import type { Endpoint } from './endpoint.js';
 import { sshConnector } from './ssh-connector.js';
 import { tlsConnector } from './tls-connector.js';
@@ -19,6 +20,14 @@ export function connect(endpoint: Endpoint): Connection {
     case 'unix':
       return {
         dispatcher: new Agent({ connect: { socketPath: endpoint.socketPath }, pipelining: 1 }),
+        origin: 'http://localhost',
+        endpoint,
+      };
+    case 'npipe':
+      // Node reaches a named pipe through the same `path` option as a unix socket.
+      if (process.platform !== 'win32') throw new DockerUsageError(`${endpoint.display}: named pipes exist only on Windows; this is ${process.platform}`);
+      return {
+        dispatcher: new Agent({ connect: { socketPath: endpoint.pipePath }, pipelining: 1 }),
         origin: 'http://localhost',
         endpoint,
       };

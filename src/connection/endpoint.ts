@@ -1,14 +1,17 @@
 // Works out where the engine is, in the order the Docker CLI uses: explicit options (host, socket
 // path or context), then DOCKER_HOST (with DOCKER_TLS_VERIFY / DOCKER_CERT_PATH), then
-// DOCKER_CONTEXT, then the current context of config.json, then the default socket.
+// DOCKER_CONTEXT, then the current context of config.json, then the default socket (the default
+// named pipe on Windows).
 import { DockerUsageError } from '../errors.js';
 import { cliConfigDir, readCliConfig } from './cli-config.js';
 import { DEFAULT_CONTEXT, readContext } from './docker-context.js';
-import { endpointFromUrl, unixEndpoint } from './host-url.js';
+import { endpointFromUrl, npipeEndpoint, unixEndpoint } from './host-url.js';
 import type { SshDestination, SshOptions } from './ssh-destination.js';
 import { tlsFromEnv } from './tls-environment.js';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
+/** Where Docker Desktop and dockerd listen on Windows. */
+export const DEFAULT_PIPE = 'npipe:////./pipe/docker_engine';
 
 export { tlsFromEnv };
 export type { SshOptions };
@@ -25,7 +28,7 @@ export interface TlsOptions {
 }
 
 export interface ConnectionOptions {
-  /** A Docker host URL: `unix:///path`, `tcp://host:port`, `http://…`, `https://…`, `ssh://[user@]host[:port]`. */
+  /** A Docker host URL: `unix:///path`, `npipe:////./pipe/name` (Windows), `tcp://host:port`, `http://…`, `https://…`, `ssh://[user@]host[:port]`. */
   host?: string;
   /** Path of the engine's unix socket; shorthand for `host: 'unix://' + socketPath`. */
   socketPath?: string;
@@ -43,6 +46,7 @@ export interface ConnectionOptions {
 
 export type Endpoint =
   | { kind: 'unix'; socketPath: string; display: string }
+  | { kind: 'npipe'; pipePath: string; display: string }
   | { kind: 'tcp'; origin: string; tls?: TlsOptions; display: string }
   | { kind: 'ssh'; destination: SshDestination; ssh: SshOptions; env?: NodeJS.ProcessEnv; display: string };
 
@@ -60,7 +64,11 @@ export function resolveEndpoint(options: ConnectionOptions = {}): Endpoint {
     return withEnv(endpointFromUrl(context.host, options.tls ?? context.tls, options.ssh));
   }
   if (env.DOCKER_HOST) return withEnv(endpointFromUrl(env.DOCKER_HOST, options.tls ?? tlsFromEnv(env), options.ssh));
-  return unixEndpoint(DEFAULT_SOCKET);
+  return defaultEndpoint();
+}
+
+export function defaultEndpoint(platform: NodeJS.Platform = process.platform): Endpoint {
+  return platform === 'win32' ? npipeEndpoint(DEFAULT_PIPE) : unixEndpoint(DEFAULT_SOCKET);
 }
 
 /** DOCKER_CONTEXT, else config.json's currentContext (the config file is only read when needed). */

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SOCKET, resolveEndpoint } from '../../src/connection/endpoint.js';
+import { DEFAULT_SOCKET, defaultEndpoint, resolveEndpoint } from '../../src/connection/endpoint.js';
+import { createDocker } from '../../src/index.js';
 import { DockerUsageError } from '../../src/errors.js';
 
 describe('resolveEndpoint', () => {
@@ -47,7 +48,26 @@ describe('resolveEndpoint', () => {
     expect(endpoint.kind === 'tcp' && endpoint.tls?.rejectUnauthorized).not.toBe(false);
   });
 
-  it.each(['localhost:2375', 'ftp://x', 'unix://', 'tcp://[bad'])('rejects the host %j with a usage error', (host) => {
+  it('reads npipe:// as a Windows named pipe, with the slashes Windows would read as backslashes turned round', () => {
+    expect(resolveEndpoint({ env: { DOCKER_HOST: 'npipe:////./pipe/docker_engine' } })).toEqual({
+      kind: 'npipe',
+      pipePath: '\\\\.\\pipe\\docker_engine',
+      display: 'npipe:////./pipe/docker_engine',
+    });
+    expect(resolveEndpoint({ env: {}, host: 'npipe://\\\\buildhost\\pipe\\docker_engine_linux' })).toMatchObject({ pipePath: '\\\\buildhost\\pipe\\docker_engine_linux' });
+  });
+
+  it('defaults to the docker_engine named pipe on Windows and to the socket elsewhere', () => {
+    expect(defaultEndpoint('win32')).toMatchObject({ kind: 'npipe', pipePath: '\\\\.\\pipe\\docker_engine' });
+    expect(defaultEndpoint('linux')).toMatchObject({ kind: 'unix', socketPath: DEFAULT_SOCKET });
+    expect(defaultEndpoint('darwin')).toMatchObject({ kind: 'unix', socketPath: DEFAULT_SOCKET });
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses a named pipe when not on Windows, before any request', () => {
+    expect(() => createDocker({ host: 'npipe:////./pipe/docker_engine' })).toThrow(/npipe:\/\/\/\/\.\/pipe\/docker_engine: named pipes exist only on Windows/);
+  });
+
+  it.each(['localhost:2375', 'ftp://x', 'unix://', 'tcp://[bad', 'npipe://', 'npipe:////./docker_engine', 'npipe:////./pipe/'])('rejects the host %j with a usage error', (host) => {
     expect(() => resolveEndpoint({ env: {}, host })).toThrow(DockerUsageError);
   });
 });
