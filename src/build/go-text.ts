@@ -8,10 +8,6 @@ const GO_SPACES = new Set([
   0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
 ]);
 
-export function isGoSpace(codeUnit: number): boolean {
-  return GO_SPACES.has(codeUnit);
-}
-
 /** Go's strings.TrimSpace. */
 export function goTrimSpace(text: string): string {
   let start = 0;

@@ -36,7 +36,7 @@ export interface OpenedStream {
   body: Readable;
 }
 
-export function queryString(query: Record<string, QueryValue>): string {
+function queryString(query: Record<string, QueryValue>): string {
   const parts: string[] = [];
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined) continue;
