@@ -242,6 +242,7 @@ export const operationTable = {
     "group": "containers",
     "name": "attachWebsocket",
     "response": "websocket",
+    "helper": "attachWebSocket",
     "params": [
       {
         "name": "id",

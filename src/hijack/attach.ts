@@ -22,14 +22,25 @@ export interface AttachOptions {
   signal?: AbortSignal;
 }
 
-const flag = (value: boolean | undefined, fallback: boolean) => ((value ?? fallback) ? '1' : '0');
+/** An attach option as the query takes it. */
+export const queryFlag = (value: boolean | undefined, fallback: boolean) => ((value ?? fallback) ? '1' : '0');
 
 export function attachContainer(context: OperationContext, id: string, options: AttachOptions = {}): HijackedStream {
-  if (typeof id !== 'string' || !id) throw new DockerUsageError('attach needs a container ID or name', { operation: 'ContainerAttach' });
+  return containerSession(context, id, options, { helper: 'attach', operation: 'ContainerAttach', open: (signal) => openAttach(context, id, options, signal) });
+}
+
+/** A session with container `id` that `open` connects; both forms of attach share the checks and resize. */
+export function containerSession(
+  context: OperationContext,
+  id: string,
+  options: AttachOptions,
+  how: { helper: string; operation: string; open: (signal: AbortSignal) => Promise<UpgradedStream> },
+): HijackedStream {
+  if (typeof id !== 'string' || !id) throw new DockerUsageError(`${how.helper} needs a container ID or name`, { operation: how.operation });
   return openHijackedStream({
     connection: context.connection,
     signal: options.signal,
-    open: (signal) => openAttach(context, id, options, signal),
+    open: how.open,
     resize: (size, signal) => resizeContainer(context, id, size, signal),
   });
 }
@@ -38,11 +49,11 @@ async function openAttach(context: OperationContext, id: string, options: Attach
   const apiVersion = await context.apiVersion(signal);
   const errorContext = { operation: 'ContainerAttach', apiVersion };
   const query = new URLSearchParams({
-    stream: flag(options.stream, true),
-    logs: flag(options.logs, false),
-    stdin: flag(options.stdin, false),
-    stdout: flag(options.stdout, true),
-    stderr: flag(options.stderr, true),
+    stream: queryFlag(options.stream, true),
+    logs: queryFlag(options.logs, false),
+    stdin: queryFlag(options.stdin, false),
+    stdout: queryFlag(options.stdout, true),
+    stderr: queryFlag(options.stderr, true),
   });
   if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
   const path = `/v${apiVersion}/containers/${encodeURIComponent(id)}/attach?${query}`;
@@ -58,7 +69,7 @@ async function openAttach(context: OperationContext, id: string, options: Attach
   }
 }
 
-async function containerTty(context: OperationContext, id: string, signal: AbortSignal): Promise<boolean> {
+export async function containerTty(context: OperationContext, id: string, signal: AbortSignal): Promise<boolean> {
   const inspected = (await callOperation(context, 'ContainerInspect', { id }, { signal })) as { Config?: { Tty?: boolean } };
   return inspected?.Config?.Tty === true;
 }

@@ -5,7 +5,7 @@
 // the program. Memory stays bounded: the socket pauses while a reader lags behind.
 import { Readable, Writable, type Duplex } from 'node:stream';
 import type { Connection } from '../connection/dispatcher.js';
-import type { DockerErrorContext } from '../errors.js';
+import { DockerError, type DockerErrorContext } from '../errors.js';
 import { MultiplexedDecoder, type OutputFrame } from '../streams/output-frames.js';
 import { connectionError } from '../transport.js';
 import { confirmEngineAnswers } from './engine-answers.js';
@@ -35,6 +35,8 @@ export interface HijackedStream {
 export interface UpgradedStream {
   socket: Duplex;
   tty: boolean;
+  /** The output is one raw stream even without a TTY (WebSocket attach). */
+  raw?: boolean;
   context: DockerErrorContext;
 }
 
@@ -115,7 +117,7 @@ class HijackSession implements HijackedStream {
     this.attached.then(() => use(this.#socket), () => use(undefined));
   }
 
-  #wire({ socket, tty, context }: UpgradedStream): { tty: boolean } {
+  #wire({ socket, tty, raw, context }: UpgradedStream): { tty: boolean } {
     if (this.#stop.signal.aborted) {
       socket.destroy();
       this.#finish();
@@ -123,11 +125,12 @@ class HijackSession implements HijackedStream {
     }
     this.#socket = socket;
     this.#context = context;
-    if (tty) this.#endOutput(this.stderr);
+    if (tty || raw) this.#endOutput(this.stderr);
     else this.#decoder = new MultiplexedDecoder({ context, maxFrameSize: ASSEMBLED_FRAME_LIMIT });
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('end', () => this.#receiveEnd());
-    socket.on('error', (error) => (this.#failure ??= connectionError(this.#setup.connection, error, context)));
+    // The socket may be a protocol layer (WebSocket) that reports the engine's mistakes as typed errors of its own.
+    socket.on('error', (error) => (this.#failure ??= error instanceof DockerError ? error : connectionError(this.#setup.connection, error, context)));
     socket.on('close', () => this.#finish());
     if (socket.destroyed) this.#finish();
     else socket.resume();

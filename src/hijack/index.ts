@@ -1,10 +1,11 @@
-// The hijack helpers as they appear on the client: docker.attach(), docker.execStart() and
-// docker.exec.run() (next to the generated exec operations).
+// The hijack helpers as they appear on the client: docker.attach(), docker.attachWebSocket(),
+// docker.execStart() and docker.exec.run() (next to the generated exec operations).
 import type { OperationContext } from '../operation-call.js';
 import { attachContainer, type AttachOptions } from './attach.js';
 import { runExec, type ExecResult, type ExecRunOptions } from './exec-run.js';
 import { startExec, type ExecStartOptions, type ExecStream } from './exec-start.js';
 import type { HijackedStream } from './hijacked-stream.js';
+import { attachWebSocket } from './websocket-attach.js';
 
 export type { AttachOptions, ExecResult, ExecRunOptions, ExecStartOptions, ExecStream, HijackedStream };
 export type { ExecInput } from './exec-run.js';
@@ -16,6 +17,13 @@ export interface HijackHelpers {
    * starting the container to receive all of its output.
    */
   attach(id: string, options?: AttachOptions): HijackedStream;
+  /**
+   * Attaches over WebSocket (`/containers/{id}/attach/ws`), for when only WebSockets get through.
+   * The engine never multiplexes this form: `stdout` carries stdout and stderr mixed, `stderr`
+   * ends at once. Ending `stdin` sends a close frame; the output keeps arriving until the engine
+   * closes its side. Before API 1.42 the engine attaches all three streams whatever is asked.
+   */
+  attachWebSocket(id: string, options?: AttachOptions): HijackedStream;
   /** Starts a created exec and streams it, like attach. */
   execStart(execId: string, options?: ExecStartOptions): ExecStream;
   exec: {
@@ -32,6 +40,7 @@ export interface HijackHelpers {
 export function hijackHelpers(context: OperationContext, execGroup: object = {}): HijackHelpers {
   return {
     attach: (id, options) => attachContainer(context, id, options),
+    attachWebSocket: (id, options) => attachWebSocket(context, id, options),
     execStart: (execId, options) => startExec(context, execId, options),
     exec: { ...execGroup, run: (containerId, cmd, options) => runExec(context, containerId, cmd, options) },
   };

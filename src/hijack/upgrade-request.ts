@@ -1,5 +1,6 @@
-// Sends one request that asks the engine to hijack the connection (`Upgrade: tcp`) over the
-// client's undici Agent, so unix sockets, tcp and TLS all work the way every other call does.
+// Sends one request that asks the engine to hijack the connection (`Upgrade: tcp`, or a WebSocket
+// handshake) over the client's undici Agent, so unix sockets, tcp, TLS and ssh all work the way
+// every other call does.
 // undici's own `upgrade()` reports any non-101 answer as "bad upgrade" and drops the status and
 // the engine's message, so this uses a dispatch handler that reads error answers itself.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -10,8 +11,12 @@ import { apiErrorFrom, DockerResponseError, type DockerErrorContext } from '../e
 import { connectionError } from '../transport.js';
 
 export interface UpgradeRequest {
+  /** POST for attach and exec (`Upgrade: tcp`), GET for a WebSocket handshake. */
+  method?: 'POST' | 'GET';
+  protocol?: 'tcp' | 'websocket';
   /** Request target including the version prefix and query string. */
   path: string;
+  headers?: Record<string, string>;
   /** JSON request body (exec start); attach sends none. */
   json?: unknown;
   signal?: AbortSignal;
@@ -34,10 +39,10 @@ export function requestUpgrade(connection: Connection, request: UpgradeRequest):
   return new Promise((resolve, reject) => {
     const handler = new UpgradeHandler(connection, request, resolve, reject);
     const body = request.json === undefined ? undefined : JSON.stringify(request.json);
-    const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    const headers: Record<string, string> = { ...request.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
     try {
       connection.dispatcher.dispatch(
-        { origin: connection.origin, method: 'POST', path: request.path, headers, body, upgrade: 'tcp', headersTimeout: 0 },
+        { origin: connection.origin, method: request.method ?? 'POST', path: request.path, headers, body, upgrade: request.protocol ?? 'tcp', headersTimeout: 0 },
         handler,
       );
     } catch (error) {
@@ -103,7 +108,7 @@ class UpgradeHandler implements Dispatcher.DispatchHandler {
 
   onResponseEnd(): void {
     const text = Buffer.concat(this.#errorBody).subarray(0, ERROR_BODY_LIMIT).toString('utf8');
-    this.#fail(apiErrorFrom(this.#status, text, { method: 'POST', path: this.request.path }, this.request.context));
+    this.#fail(apiErrorFrom(this.#status, text, { method: this.request.method ?? 'POST', path: this.request.path }, this.request.context));
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {

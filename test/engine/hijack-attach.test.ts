@@ -3,22 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DockerUsageError, NotFoundError } from '../../src/index.js';
-import { readAll, watch } from './support/hijack.js';
+import { busyboxContainers, readAll, watch } from './support/hijack.js';
 import { targets } from './support/targets.js';
 
 describe.each(targets())('attach on $label', ({ docker }) => {
   const run = randomUUID().slice(0, 8);
-  const created: string[] = [];
-
-  const create = async (body: Record<string, unknown>) => {
-    const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Labels: { 'test.run': run }, ...body } });
-    created.push(Id);
-    return Id;
-  };
-
-  afterAll(async () => {
-    for (const id of created) await docker.containers.delete({ id, force: true }).catch(() => undefined);
-  });
+  const { create, removeAll } = busyboxContainers(docker, run);
+  afterAll(removeAll);
 
   it('attached before start, receives every line the container writes from its first instant', async () => {
     const lines = 3000;

@@ -1,7 +1,6 @@
 // The hijacked attach/exec stream against a local unix-socket server that plays the engine
 // (test/unit/support/hijack-server.ts): the exact request, error answers, and hostile streams no
 // real daemon sends. The same behaviour against real engines is in test/engine/hijack-*.test.ts.
-import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ConflictError,
@@ -14,7 +13,7 @@ import {
   type Docker,
 } from '../../src/index.js';
 import { DockerStreamError } from '../../src/errors.js';
-import { answerError, frame, hijackServer, switchProtocols, type HijackServer, type UpgradeHandler } from './support/hijack-server.js';
+import { answerError, frame, hijackServer, readText as readAll, switchProtocols, tick, type HijackServer, type UpgradeHandler } from './support/hijack-server.js';
 
 let server: HijackServer | undefined;
 let docker: Docker | undefined;
@@ -31,13 +30,6 @@ async function engine(onUpgrade: UpgradeHandler, options: Parameters<typeof hija
   return docker;
 }
 
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('the upgrade request', () => {
   it('asks for `Upgrade: tcp` with the attach options in the query, at the negotiated version', async () => {

@@ -3,6 +3,29 @@
 import { request } from 'node:http';
 import type { Readable } from 'node:stream';
 
+/** The two calls a hijack test needs to make busybox containers of its run and clear them away. */
+interface ContainerCalls {
+  containers: {
+    create(parameters: { body: { Image: string; Labels: Record<string, string> } & Record<string, unknown> }): Promise<{ Id: string }>;
+    delete(parameters: { id: string; force: boolean }): Promise<unknown>;
+  };
+}
+
+/** `create(body)` makes a busybox container labelled with the run; `removeAll()` force-removes every one made. */
+export function busyboxContainers(docker: ContainerCalls, run: string) {
+  const created: string[] = [];
+  return {
+    async create(body: Record<string, unknown>): Promise<string> {
+      const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Labels: { 'test.run': run }, ...body } });
+      created.push(Id);
+      return Id;
+    },
+    async removeAll(): Promise<void> {
+      for (const id of created) await docker.containers.delete({ id, force: true }).catch(() => undefined);
+    },
+  };
+}
+
 export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);

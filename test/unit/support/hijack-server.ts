@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,6 +27,15 @@ export interface HijackServer {
 
 export type UpgradeHandler = (request: UpgradeRequest, socket: Socket) => void;
 export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** A session's output stream read to its end, as UTF-8. */
+export async function readText(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export const tick = (ms = 5) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function frame(stream: number, data: string | Buffer): Buffer {
   const payload = typeof data === 'string' ? Buffer.from(data) : data;
