@@ -44,7 +44,10 @@ describe.each(targets())('logs on $label', ({ docker }) => {
   });
 
   it('selects streams, the tail, and times with since / until / timestamps', async () => {
-    const id = await runToEnd({ Cmd: ['sh', '-c', 'for i in 1 2 3 4 5; do echo "line $i"; echo "warn $i" >&2; sleep 0.3; done'] });
+    // The engine stamps and stores the two streams in separate goroutines, and a read with `until`
+    // stops at the first stored line past it: lines of the two streams written at once could be
+    // stored out of time order, so each waits a moment after the other.
+    const id = await runToEnd({ Cmd: ['sh', '-c', 'for i in 1 2 3 4 5; do echo "line $i"; sleep 0.15; echo "warn $i" >&2; sleep 0.15; done'] });
     // The engine takes the tail of both streams together, then drops the stream not asked for.
     expect(await collectOutputText(docker.logs(id, { stderr: false, tail: 4 }))).toEqual({ stdout: 'line 4\nline 5\n', stderr: '' });
 
