@@ -1,6 +1,7 @@
-// npm run quickstart: runs examples/quickstart.ts against DOCKER_HOST or the default socket when
-// an engine answers there; otherwise brings up this project's private newest engine (see
-// scripts/engines.mjs), runs the example against it, and stops the engine again if it started it.
+// npm run quickstart (or example:streams): runs examples/quickstart.ts (or the example named as the
+// argument) against DOCKER_HOST or the default socket when an engine answers there; otherwise
+// brings up this project's private newest engine (see scripts/engines.mjs), runs the example
+// against it, and stops the engine again if it started it.
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { enginesDown, enginesStatus, enginesUp } from './engines/index.mjs';
@@ -17,8 +18,10 @@ function answersPing(socketPath) {
   });
 }
 
+const example = process.argv[2] ?? 'examples/quickstart.ts';
+
 function runExample(env) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'examples/quickstart.ts'], { stdio: 'inherit', env });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', example], { stdio: 'inherit', env });
   return result.status ?? 1;
 }
 
