@@ -2,7 +2,7 @@
 // this test (see support/tls-engine.ts), reached from DOCKER_HOST + DOCKER_TLS_VERIFY +
 // DOCKER_CERT_PATH and from explicit options; each way TLS can fail gives a typed error that says
 // which side refused; verification is only off when asked for; hijacked attach and exec (with
-// stdin half-close) work over TLS.
+// stdin half-close) and attach over WebSocket work over TLS.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BadRequestError, createDocker, DockerConnectionError, type ConnectionOptions, type Docker } from '../../src/index.js';
@@ -131,6 +131,19 @@ describe('TLS engine', () => {
     const [stdout, stderr] = await Promise.all([readAll(session.stdout), readAll(session.stderr), session.done]);
     expect({ stdout: stdout.toString(), stderr: stderr.toString() }).toEqual({ stdout: 'through tls\nafter-eof\n', stderr: 'err\n' });
     expect((await docker.containers.wait({ id })).StatusCode).toBe(0);
+    await docker.containers.delete({ id, force: true });
+  });
+
+  it('attaches over WebSocket through TLS, stdin ended by a close frame', async () => {
+    const { Id: id } = await docker.containers.create({
+      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', 'cat; echo after-eof'], OpenStdin: true, StdinOnce: true, Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' } },
+    });
+    const session = docker.attachWebSocket(id, { stdin: true });
+    await session.attached;
+    await docker.containers.start({ id });
+    session.stdin.end('websocket over tls\n');
+    const [stdout] = await Promise.all([readAll(session.stdout), session.done]);
+    expect(stdout.toString()).toBe('websocket over tls\nafter-eof\n');
     await docker.containers.delete({ id, force: true });
   });
 });
