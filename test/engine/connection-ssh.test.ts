@@ -92,6 +92,19 @@ describe(`ssh to the ${newest.name} engine`, () => {
     await docker.containers.delete({ id, force: true });
   });
 
+  it('attaches over WebSocket through ssh, stdin ended by a close frame', async () => {
+    const { Id: id } = await docker.containers.create({
+      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', 'cat; echo after-eof'], OpenStdin: true, StdinOnce: true, Labels: { 'test.run': run } },
+    });
+    const session = docker.attachWebSocket(id, { stdin: true });
+    await session.attached;
+    await docker.containers.start({ id });
+    session.stdin.end('websocket over ssh\n');
+    const [stdout] = await Promise.all([readAll(session.stdout), session.done]);
+    expect(stdout.toString()).toBe('websocket over ssh\nafter-eof\n');
+    await docker.containers.delete({ id, force: true });
+  });
+
   it('runs execs with stdin, exit codes and a TTY over ssh', async () => {
     const { Id: id } = await docker.containers.create({ body: { Image: 'busybox:latest', Cmd: ['sleep', '300'], Labels: { 'test.run': run } } });
     await docker.containers.start({ id });
