@@ -21,7 +21,8 @@ export interface HijackHelpers {
    * Attaches over WebSocket (`/containers/{id}/attach/ws`), for when only WebSockets get through.
    * The engine never multiplexes this form: `stdout` carries stdout and stderr mixed, `stderr`
    * ends at once. Ending `stdin` sends a close frame; the output keeps arriving until the engine
-   * closes its side. Before API 1.42 the engine attaches all three streams whatever is asked.
+   * closes its side. Before API 1.42 the engine attaches all three streams whatever is asked, so
+   * leaving out stdout or stderr there fails with DockerVersionError.
    */
   attachWebSocket(id: string, options?: AttachOptions): HijackedStream;
   /** Starts a created exec and streams it, like attach. */
