@@ -112,6 +112,11 @@ export class DecodedStream<T> implements ItemStream<T> {
     this.#items = [];
     this.#index = 0;
     for (;;) {
+      // Chunks that arrived before the abort may still be queued below: the caller asked to stop.
+      if (this.#signal?.aborted) {
+        await this.#close();
+        return undefined;
+      }
       if (this.#failure) {
         const { error } = this.#failure;
         this.#failure = undefined;

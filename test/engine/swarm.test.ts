@@ -231,15 +231,25 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     expect((await docker.nodes.inspect({ id: node!.Description.Hostname! })).ID).toBe(nodeId);
     await expect(docker.nodes.inspect({ id: `missing-${run}` })).rejects.toBeInstanceOf(NotFoundError);
 
-    const version = node!.Version.Index!;
-    await docker.nodes.update({ id: nodeId, version, body: { Role: 'manager', Availability: 'pause', Labels: { zone: run } } });
+    // The manager updates its own node record now and then (status, description), which moves its
+    // version on: an update is sent with the version just read, and sent again if it lost that race.
+    const updateNode = async (spec: (current: typeof node) => NonNullable<typeof node>['Spec']) => {
+      for (let attempt = 1; ; attempt++) {
+        const current = await docker.nodes.inspect({ id: nodeId });
+        const sent = current.Version.Index!;
+        const failure = await docker.nodes.update({ id: nodeId, version: sent, body: spec(current) }).then(() => undefined, (error: unknown) => error);
+        if (failure === undefined) return sent;
+        if (attempt === 5 || !(failure instanceof ServerError && /out of sequence/.test(failure.message))) throw failure;
+      }
+    };
+    const version = await updateNode(() => ({ Role: 'manager', Availability: 'pause', Labels: { zone: run } }));
     const paused = await docker.nodes.inspect({ id: nodeId });
     expect(paused.Version.Index).toBeGreaterThan(version);
     expect(paused.Spec).toMatchObject({ Role: 'manager', Availability: 'pause', Labels: { zone: run } });
     expect((await docker.nodes.list({ filters: { 'node.label': [`zone=${run}`] } })).map((n) => n.ID)).toEqual([nodeId]);
     await expect(docker.nodes.update({ id: nodeId, version, body: { Role: 'manager', Availability: 'active' } }))
       .rejects.toSatisfy((error: unknown) => error instanceof ServerError && /out of sequence/.test(error.message));
-    await docker.nodes.update({ id: nodeId, version: paused.Version.Index!, body: { ...paused.Spec, Availability: 'active' } });
+    await updateNode((current) => ({ ...current!.Spec, Availability: 'active' }));
     expect((await docker.nodes.inspect({ id: nodeId })).Spec.Availability).toBe('active');
 
     // A manager must be demoted before removal, and the only manager cannot be.

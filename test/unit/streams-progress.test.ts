@@ -205,6 +205,27 @@ describe('docker.pull against a fake engine', () => {
     await docker.close();
   });
 
+  it('hands out nothing more after an abort, not even an error message that arrived in a later chunk before it', async () => {
+    engine = await fakeEngine((req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write(`${JSON.stringify(pullMessages[0])}\n`);
+      setTimeout(() => res.end(`${JSON.stringify({ errorDetail: { message: 'registry refused' }, error: 'registry refused' })}\n`), 20);
+    });
+    const docker = client(engine);
+    const controller = new AbortController();
+    const pull = docker.pull('app', { signal: controller.signal });
+    const seen: ProgressMessage[] = [];
+    for await (const message of pull) {
+      seen.push(message);
+      // Long enough for the error's chunk to arrive and wait in the read-ahead.
+      await sleep(150);
+      controller.abort(new Error('user gave up'));
+    }
+    expect(seen).toEqual([pullMessages[0]]);
+    await expect(pull.done).rejects.toThrow('user gave up');
+    await docker.close();
+  });
+
   it('fails on an invalid message like any stream error', async () => {
     engine = await fakeEngine(progressServer([pullMessages[0]!, '{"status": "Down\n']));
     const docker = client(engine);
