@@ -2,6 +2,7 @@
 // with the stream helpers): create in a running container, start detached, follow the process
 // through inspect to its exit code, resize a TTY exec, and the engines' 400/404/409 answers.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadRequestError, ConflictError, NotFoundError, compareApiVersions } from '../../src/index.js';
 import { targets } from './support/targets.js';
@@ -153,8 +154,17 @@ describe.each(targets())('exec on $label', ({ docker, apiVersion }) => {
     await expect(docker.exec.create({ id: other, body: { Cmd: ['true'] } })).rejects.toBeInstanceOf(ConflictError);
     await docker.containers.unpause({ id: other });
 
-    // An exec instance lives only as long as its container runs.
-    const { Id: pending } = await docker.exec.create({ id: other, body: { Cmd: ['true'] } });
+    // An exec instance lives only as long as its container runs. (The engine also applies
+    // containerd's late report of the pause, so for a moment after unpause it may still say paused.)
+    const createAfterUnpause = async (): Promise<string> => {
+      for (let tries = 1; ; tries++) {
+        const outcome = await docker.exec.create({ id: other, body: { Cmd: ['true'] } }).catch((error: unknown) => error);
+        if (!(outcome instanceof Error)) return (outcome as { Id: string }).Id;
+        if (!(outcome instanceof ConflictError && /is paused/.test(outcome.message)) || tries === 100) throw outcome;
+        await sleep(20);
+      }
+    };
+    const pending = await createAfterUnpause();
     await docker.containers.kill({ id: other });
     await docker.containers.wait({ id: other });
     await expect(docker.exec.inspect({ id: pending })).rejects.toBeInstanceOf(NotFoundError);
