@@ -2,7 +2,7 @@
 // and hostile folders (link loops, links out of the context, unreadable files, long and
 // non-UTF-8 names). Archives are read back with tar-stream and GNU tar, not with this library.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -171,23 +171,24 @@ describe('folder archives', () => {
   });
 });
 
-// Root reads everything, so permission failures are produced by a child process running as
-// nobody (uid 65534) when the tests run as root. Nobody runs a copy of this Node placed beside its
-// script: the running binary may sit where nobody cannot reach it (npx keeps it under /root/.npm).
-function runUnprivileged(script: string, path: string): unknown {
+// Root reads everything, so permission failures are produced by a child process that runs as
+// nobody (uid 65534) when the tests run as root. The child starts as root and loads everything it
+// needs first (static imports run before its body), then drops its privileges for the read itself:
+// nobody may not be able to reach the checkout at all (a clone below a 0700 folder, as mktemp -d or
+// root's home makes), nor the Node binary (npx keeps it under /root/.npm). Only the folder being
+// read must be reachable, and it lies in the shared temporary folder.
+function runUnprivileged(imports: string, body: string, path: string): unknown {
   chmodSync(folder, 0o755);
   const dir = mkdtempSync(join(tmpdir(), 'runner-'));
-  chmodSync(dir, 0o755);
   const runner = join(dir, 'run.mts');
-  writeFileSync(runner, script);
   const asRoot = process.getuid?.() === 0;
-  const node = asRoot ? join(dir, 'node') : process.execPath;
-  if (asRoot) copyFileSync(process.execPath, node);
-  const child = spawnSync(node, ['--import', 'tsx', runner, path], {
+  // setgroups first: root's supplementary groups would otherwise stay and could grant access.
+  const drop = asRoot ? 'process.setgroups([]); process.setgid(65534); process.setuid(65534);\n' : '';
+  writeFileSync(runner, `${imports}\n${drop}${body}`);
+  const child = spawnSync(process.execPath, ['--import', 'tsx', runner, path], {
     cwd: process.cwd(),
     env: { ...process.env, TSX_TSCONFIG_PATH: join(process.cwd(), 'tsconfig.json'), HOME: tmpdir() },
     encoding: 'utf8',
-    ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
   });
   rmSync(dir, { recursive: true, force: true });
   if (child.error) throw new Error(`cannot start the unprivileged reader: ${child.error.message}`);
@@ -198,8 +199,8 @@ function runUnprivileged(script: string, path: string): unknown {
 
 function readAsUnprivileged(path: string): unknown {
   return runUnprivileged(
-    `import { DirectoryTarStream } from ${JSON.stringify(join(process.cwd(), 'src/archive/directory-tar.ts'))};
-     try { for await (const chunk of new DirectoryTarStream(process.argv[2])) void chunk; console.log('{"ok":true}'); }
+    `import { DirectoryTarStream } from ${JSON.stringify(join(process.cwd(), 'src/archive/directory-tar.ts'))};`,
+    `try { for await (const chunk of new DirectoryTarStream(process.argv[2])) void chunk; console.log('{"ok":true}'); }
      catch (error) { console.log(JSON.stringify({ name: error.name, code: error.code, path: error.path })); }`,
     path,
   );
@@ -208,8 +209,8 @@ function readAsUnprivileged(path: string): unknown {
 function readContextAsUnprivileged(path: string): unknown {
   return runUnprivileged(
     `import { directoryContext } from ${JSON.stringify(join(process.cwd(), 'src/build/directory-context.ts'))};
-     import { extract } from ${JSON.stringify(join(process.cwd(), 'node_modules/tar-stream/index.js'))};
-     try {
+     import { extract } from ${JSON.stringify(join(process.cwd(), 'node_modules/tar-stream/index.js'))};`,
+    `try {
        const { tar } = await directoryContext(process.argv[2]);
        const names = [];
        const reader = extract();
