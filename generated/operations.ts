@@ -9,6 +9,7 @@ export const operationTable = {
     "group": "images",
     "name": "buildCancel",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -25,6 +26,11 @@ export const operationTable = {
     "group": "images",
     "name": "buildPrune",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "keep-storage",
@@ -70,6 +76,11 @@ export const operationTable = {
     "name": "create",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "ConfigDelete": {
@@ -79,6 +90,7 @@ export const operationTable = {
     "group": "configs",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -95,6 +107,11 @@ export const operationTable = {
     "group": "configs",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -111,6 +128,11 @@ export const operationTable = {
     "group": "configs",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -127,6 +149,7 @@ export const operationTable = {
     "name": "update",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -150,6 +173,11 @@ export const operationTable = {
     "name": "getArchive",
     "response": "binary",
     "helper": "archive",
+    "produces": [
+      {
+        "type": "application/x-tar"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -173,6 +201,7 @@ export const operationTable = {
     "name": "archiveInfo",
     "response": "binary",
     "helper": "archive",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -196,6 +225,15 @@ export const operationTable = {
     "name": "attach",
     "response": "hijack",
     "helper": "attach",
+    "produces": [
+      {
+        "type": "application/vnd.docker.raw-stream"
+      },
+      {
+        "type": "application/vnd.docker.multiplexed-stream",
+        "since": "1.42"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -243,6 +281,7 @@ export const operationTable = {
     "name": "attachWebsocket",
     "response": "websocket",
     "helper": "attachWebSocket",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -292,6 +331,11 @@ export const operationTable = {
     "group": "containers",
     "name": "changes",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -309,6 +353,11 @@ export const operationTable = {
     "name": "create",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -329,6 +378,7 @@ export const operationTable = {
     "group": "containers",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -361,6 +411,11 @@ export const operationTable = {
     "name": "create",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -377,6 +432,11 @@ export const operationTable = {
     "group": "containers",
     "name": "export",
     "response": "binary",
+    "produces": [
+      {
+        "type": "application/octet-stream"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -393,6 +453,11 @@ export const operationTable = {
     "group": "containers",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -414,6 +479,7 @@ export const operationTable = {
     "group": "containers",
     "name": "kill",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -435,6 +501,11 @@ export const operationTable = {
     "group": "containers",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "all",
@@ -466,6 +537,15 @@ export const operationTable = {
     "name": "logs",
     "response": "logs",
     "helper": "logs",
+    "produces": [
+      {
+        "type": "application/vnd.docker.raw-stream"
+      },
+      {
+        "type": "application/vnd.docker.multiplexed-stream",
+        "since": "1.42"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -522,6 +602,7 @@ export const operationTable = {
     "group": "containers",
     "name": "pause",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -538,6 +619,11 @@ export const operationTable = {
     "group": "containers",
     "name": "prune",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -553,6 +639,7 @@ export const operationTable = {
     "group": "containers",
     "name": "rename",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -575,6 +662,7 @@ export const operationTable = {
     "group": "containers",
     "name": "resize",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -603,6 +691,7 @@ export const operationTable = {
     "group": "containers",
     "name": "restart",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -630,6 +719,7 @@ export const operationTable = {
     "group": "containers",
     "name": "start",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -652,6 +742,11 @@ export const operationTable = {
     "name": "stats",
     "response": "ndjson",
     "helper": "stats",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -678,6 +773,7 @@ export const operationTable = {
     "group": "containers",
     "name": "stop",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -705,6 +801,11 @@ export const operationTable = {
     "group": "containers",
     "name": "top",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -726,6 +827,7 @@ export const operationTable = {
     "group": "containers",
     "name": "unpause",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -743,6 +845,11 @@ export const operationTable = {
     "name": "update",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -760,6 +867,11 @@ export const operationTable = {
     "name": "wait",
     "response": "json",
     "longPoll": true,
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -781,6 +893,11 @@ export const operationTable = {
     "group": "distribution",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -802,6 +919,11 @@ export const operationTable = {
     "group": "exec",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -818,6 +940,7 @@ export const operationTable = {
     "group": "exec",
     "name": "resize",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -848,6 +971,15 @@ export const operationTable = {
     "response": "hijack",
     "helper": "exec",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/vnd.docker.raw-stream"
+      },
+      {
+        "type": "application/vnd.docker.multiplexed-stream",
+        "since": "1.42"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -874,6 +1006,11 @@ export const operationTable = {
     "group": "plugins",
     "name": "privileges",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "remote",
@@ -896,6 +1033,12 @@ export const operationTable = {
     "name": "attestations",
     "response": "json",
     "since": "1.55",
+    "produces": [
+      {
+        "type": "application/json",
+        "since": "1.55"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -929,6 +1072,11 @@ export const operationTable = {
     "response": "ndjson",
     "helper": "build",
     "body": "application/x-tar",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "dockerfile",
@@ -1110,6 +1258,11 @@ export const operationTable = {
     "name": "commit",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "container",
@@ -1157,6 +1310,11 @@ export const operationTable = {
     "response": "ndjson",
     "helper": "progress",
     "body": "application/x-tar",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "fromImage",
@@ -1207,6 +1365,11 @@ export const operationTable = {
     "group": "images",
     "name": "delete",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1239,6 +1402,11 @@ export const operationTable = {
     "group": "images",
     "name": "get",
     "response": "binary",
+    "produces": [
+      {
+        "type": "application/x-tar"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1261,6 +1429,11 @@ export const operationTable = {
     "group": "images",
     "name": "getAll",
     "response": "binary",
+    "produces": [
+      {
+        "type": "application/x-tar"
+      }
+    ],
     "params": [
       {
         "name": "names",
@@ -1282,6 +1455,11 @@ export const operationTable = {
     "group": "images",
     "name": "history",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1304,6 +1482,11 @@ export const operationTable = {
     "group": "images",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1332,6 +1515,11 @@ export const operationTable = {
     "group": "images",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "all",
@@ -1377,6 +1565,11 @@ export const operationTable = {
     "response": "ndjson",
     "helper": "progress",
     "body": "application/x-tar",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "quiet",
@@ -1398,6 +1591,11 @@ export const operationTable = {
     "group": "images",
     "name": "prune",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -1414,6 +1612,11 @@ export const operationTable = {
     "name": "push",
     "response": "ndjson",
     "helper": "progress",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1447,6 +1650,11 @@ export const operationTable = {
     "group": "images",
     "name": "search",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "term",
@@ -1478,6 +1686,7 @@ export const operationTable = {
     "group": "images",
     "name": "tag",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "name",
@@ -1506,6 +1715,7 @@ export const operationTable = {
     "name": "connect",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -1523,6 +1733,11 @@ export const operationTable = {
     "name": "create",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "NetworkDelete": {
@@ -1532,6 +1747,7 @@ export const operationTable = {
     "group": "networks",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -1549,6 +1765,7 @@ export const operationTable = {
     "name": "disconnect",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -1565,6 +1782,11 @@ export const operationTable = {
     "group": "networks",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -1591,6 +1813,11 @@ export const operationTable = {
     "group": "networks",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -1606,6 +1833,11 @@ export const operationTable = {
     "group": "networks",
     "name": "prune",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -1621,6 +1853,7 @@ export const operationTable = {
     "group": "nodes",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -1642,6 +1875,11 @@ export const operationTable = {
     "group": "nodes",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -1658,6 +1896,11 @@ export const operationTable = {
     "group": "nodes",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -1674,6 +1917,7 @@ export const operationTable = {
     "name": "update",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -1697,6 +1941,7 @@ export const operationTable = {
     "name": "create",
     "response": "empty",
     "body": "application/x-tar",
+    "produces": [],
     "params": [
       {
         "name": "name",
@@ -1713,6 +1958,7 @@ export const operationTable = {
     "group": "plugins",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "name",
@@ -1734,6 +1980,7 @@ export const operationTable = {
     "group": "plugins",
     "name": "disable",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "name",
@@ -1755,6 +2002,7 @@ export const operationTable = {
     "group": "plugins",
     "name": "enable",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "name",
@@ -1777,6 +2025,11 @@ export const operationTable = {
     "group": "plugins",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1793,6 +2046,11 @@ export const operationTable = {
     "group": "plugins",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -1810,6 +2068,11 @@ export const operationTable = {
     "response": "ndjson",
     "helper": "progress",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "remote",
@@ -1837,6 +2100,11 @@ export const operationTable = {
     "name": "push",
     "response": "ndjson",
     "helper": "progress",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1859,6 +2127,7 @@ export const operationTable = {
     "name": "set",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": [
       {
         "name": "name",
@@ -1877,6 +2146,11 @@ export const operationTable = {
     "response": "ndjson",
     "helper": "progress",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -1906,6 +2180,7 @@ export const operationTable = {
     "response": "empty",
     "helper": "archive",
     "body": "application/x-tar",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -1939,6 +2214,11 @@ export const operationTable = {
     "name": "create",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "SecretDelete": {
@@ -1948,6 +2228,7 @@ export const operationTable = {
     "group": "secrets",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -1964,6 +2245,11 @@ export const operationTable = {
     "group": "secrets",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -1980,6 +2266,11 @@ export const operationTable = {
     "group": "secrets",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -1996,6 +2287,7 @@ export const operationTable = {
     "name": "update",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -2019,6 +2311,11 @@ export const operationTable = {
     "name": "create",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "X-Registry-Auth",
@@ -2034,6 +2331,7 @@ export const operationTable = {
     "group": "services",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "id",
@@ -2050,6 +2348,11 @@ export const operationTable = {
     "group": "services",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -2071,6 +2374,11 @@ export const operationTable = {
     "group": "services",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -2092,6 +2400,15 @@ export const operationTable = {
     "name": "logs",
     "response": "logs",
     "helper": "logs",
+    "produces": [
+      {
+        "type": "application/vnd.docker.raw-stream"
+      },
+      {
+        "type": "application/vnd.docker.multiplexed-stream",
+        "since": "1.42"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -2144,6 +2461,11 @@ export const operationTable = {
     "name": "update",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -2181,6 +2503,7 @@ export const operationTable = {
     "group": "session",
     "name": "start",
     "response": "h2c",
+    "produces": [],
     "params": [
       {
         "name": "Upgrade",
@@ -2223,6 +2546,11 @@ export const operationTable = {
     "name": "init",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "SwarmInspect": {
@@ -2232,6 +2560,11 @@ export const operationTable = {
     "group": "swarm",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "SwarmJoin": {
@@ -2242,6 +2575,7 @@ export const operationTable = {
     "name": "join",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": []
   },
   "SwarmLeave": {
@@ -2251,6 +2585,7 @@ export const operationTable = {
     "group": "swarm",
     "name": "leave",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "force",
@@ -2267,6 +2602,7 @@ export const operationTable = {
     "name": "unlock",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": []
   },
   "SwarmUnlockkey": {
@@ -2276,6 +2612,11 @@ export const operationTable = {
     "group": "swarm",
     "name": "unlockkey",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "SwarmUpdate": {
@@ -2286,6 +2627,7 @@ export const operationTable = {
     "name": "update",
     "response": "empty",
     "body": "application/json",
+    "produces": [],
     "params": [
       {
         "name": "version",
@@ -2318,6 +2660,11 @@ export const operationTable = {
     "name": "auth",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "SystemDataUsage": {
@@ -2327,6 +2674,11 @@ export const operationTable = {
     "group": "system",
     "name": "dataUsage",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "type",
@@ -2350,6 +2702,23 @@ export const operationTable = {
     "name": "events",
     "response": "ndjson",
     "helper": "events",
+    "produces": [
+      {
+        "type": "application/json"
+      },
+      {
+        "type": "application/x-ndjson",
+        "since": "1.52"
+      },
+      {
+        "type": "application/json-seq",
+        "since": "1.52"
+      },
+      {
+        "type": "application/jsonl",
+        "since": "1.53"
+      }
+    ],
     "params": [
       {
         "name": "since",
@@ -2375,6 +2744,11 @@ export const operationTable = {
     "group": "system",
     "name": "info",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "SystemPing": {
@@ -2384,6 +2758,11 @@ export const operationTable = {
     "group": "system",
     "name": "ping",
     "response": "text",
+    "produces": [
+      {
+        "type": "text/plain"
+      }
+    ],
     "params": []
   },
   "SystemPingHead": {
@@ -2393,6 +2772,7 @@ export const operationTable = {
     "group": "system",
     "name": "pingHead",
     "response": "empty",
+    "produces": [],
     "params": []
   },
   "SystemVersion": {
@@ -2402,6 +2782,11 @@ export const operationTable = {
     "group": "system",
     "name": "version",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "TaskInspect": {
@@ -2411,6 +2796,11 @@ export const operationTable = {
     "group": "tasks",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -2427,6 +2817,11 @@ export const operationTable = {
     "group": "tasks",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -2443,6 +2838,15 @@ export const operationTable = {
     "name": "logs",
     "response": "logs",
     "helper": "logs",
+    "produces": [
+      {
+        "type": "application/vnd.docker.raw-stream"
+      },
+      {
+        "type": "application/vnd.docker.multiplexed-stream",
+        "since": "1.42"
+      }
+    ],
     "params": [
       {
         "name": "id",
@@ -2495,6 +2899,11 @@ export const operationTable = {
     "name": "create",
     "response": "json",
     "body": "application/json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": []
   },
   "VolumeDelete": {
@@ -2504,6 +2913,7 @@ export const operationTable = {
     "group": "volumes",
     "name": "delete",
     "response": "empty",
+    "produces": [],
     "params": [
       {
         "name": "name",
@@ -2525,6 +2935,11 @@ export const operationTable = {
     "group": "volumes",
     "name": "inspect",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "name",
@@ -2541,6 +2956,11 @@ export const operationTable = {
     "group": "volumes",
     "name": "list",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -2556,6 +2976,11 @@ export const operationTable = {
     "group": "volumes",
     "name": "prune",
     "response": "json",
+    "produces": [
+      {
+        "type": "application/json"
+      }
+    ],
     "params": [
       {
         "name": "filters",
@@ -2573,6 +2998,7 @@ export const operationTable = {
     "response": "empty",
     "body": "application/json",
     "since": "1.42",
+    "produces": [],
     "params": [
       {
         "name": "name",

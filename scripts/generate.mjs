@@ -21,12 +21,13 @@ const { oldest, newest } = full['x-api-versions'];
 const versions = versionRange(oldest, newest);
 
 const outputs = new Map();
+const documents = {};
 for (const version of versions) {
-  const doc = documentFor(full, version);
+  const doc = (documents[version] = documentFor(full, version));
   outputs.set(join('openapi', `v${version}.json`), JSON.stringify(doc, null, 2) + '\n');
   outputs.set(join('types', `v${version}.ts`), await typesFor(doc));
 }
-outputs.set('operations.ts', operationsModule(operationTable(full)));
+outputs.set('operations.ts', operationsModule(operationTable(full, documents)));
 outputs.set('versions.ts', versionsModule(versions));
 
 const existing = (dir) => existsSync(dir)

@@ -1,7 +1,9 @@
 // Builds the operation table the runtime turns into methods: one row per operationId with its
 // route, tag, version range, parameters (where each goes and how it is encoded) and how the
-// answer is consumed. Read from the all-versions document so version marks are still present.
-import { HTTP_METHODS } from './versions.mjs';
+// answer is consumed. Read from the all-versions document so version marks are still present;
+// the media types of the success answer are read from each version's document, since a version
+// may relabel them (`x-api-changes`), and recorded with the range of versions that send each one.
+import { HTTP_METHODS, compareVersions } from './versions.mjs';
 
 const GROUPS = {
   Container: 'containers', Image: 'images', Network: 'networks', Volume: 'volumes', Exec: 'exec',
@@ -41,7 +43,35 @@ function versionRange(mark) {
   return range;
 }
 
-export function operationTable(full) {
+const SUCCESS = /^2\d\d$|^101$/;
+
+function successMediaTypes(op) {
+  const types = new Set();
+  for (const [status, answer] of Object.entries(op?.responses ?? {})) {
+    if (SUCCESS.test(status)) for (const type of Object.keys(answer.content ?? {})) types.add(type);
+  }
+  return types;
+}
+
+/** Each success media type of `method path` with the versions that send it, in order of first appearance. */
+function producedTypes(documents, path, method) {
+  const ranges = new Map();
+  const versions = Object.keys(documents).sort(compareVersions);
+  versions.forEach((version, index) => {
+    for (const type of successMediaTypes(documents[version].paths?.[path]?.[method])) {
+      const range = ranges.get(type) ?? ranges.set(type, { first: index, last: index }).get(type);
+      range.last = index;
+    }
+  });
+  return [...ranges].map(([type, { first, last }]) => ({
+    type,
+    ...(first > 0 ? { since: versions[first] } : {}),
+    ...(last < versions.length - 1 ? { removed: versions[last + 1] } : {}),
+  }));
+}
+
+/** `documents`: the document of every version, by version, for what only a version's view shows. */
+export function operationTable(full, documents) {
   const rows = {};
   for (const [path, item] of Object.entries(full.paths)) {
     for (const method of HTTP_METHODS) {
@@ -77,6 +107,7 @@ export function operationTable(full) {
         ...(op['x-long-poll'] ? { longPoll: true } : {}),
         ...(body ? { body: Object.keys(body.content ?? {})[0] } : {}),
         ...versionRange(op['x-api']),
+        produces: producedTypes(documents, path, method),
         params,
       };
     }
