@@ -35,7 +35,7 @@ function main() {
 
   const { missing, explained } = compareDocuments(upstreamDocument, spec.document);
   const report = {
-    upstream: { file: upstreamFile, version: documentVersion(upstreamDocument) ?? version },
+    upstream: { file: upstreamFile, version: documentVersion(upstreamDocument) },
     spec: { source: spec.source, version },
     counts: {
       missing: Object.fromEntries(CATEGORIES.map((category) => [category, missing[category].length])),

@@ -12,13 +12,13 @@ import { refChain } from './refs.mjs';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'head', 'patch', 'options'];
 
-export function operationKey(method, path) {
+function operationKey(method, path) {
   const withoutVersion = path.replace(/^\/v\d+\.\d+(?=\/)/, '');
   return `${method.toUpperCase()} ${withoutVersion.replace(/\{[^}]*\}/g, '{}')}`;
 }
 
 // Header names are case-insensitive on the wire (upstream writes `Content-type`).
-export function parameterKey(location, name) {
+function parameterKey(location, name) {
   return `${location} ${location === 'header' ? name.toLowerCase() : name}`;
 }
 

@@ -33,6 +33,8 @@ function parseJsonOrYaml(text, file) {
     }
   }
   try {
+    // The file is the maintainer's own input: no limit on YAML aliases (a guard meant for
+    // untrusted text that a large hand-written document with anchors can trip).
     return parse(text, { maxAliasCount: -1 });
   } catch (error) {
     throw new InputError(`${file} is neither JSON nor YAML: ${error.message}`);

@@ -26,8 +26,3 @@ export function refChain(document, node) {
   }
   return chain;
 }
-
-// The node a (possibly referring) node designates.
-export function resolved(document, node) {
-  return refChain(document, node).at(-1);
-}

@@ -10,7 +10,7 @@ import { schemaShape } from './schema-shape.mjs';
 // Recursive schemas end where upstream meets a $ref again; this bounds the rest.
 const MAX_DEPTH = 32;
 
-export function fieldPath(parent, step) {
+function fieldPath(parent, step) {
   if (step === '[]') return `${parent}[]`;
   return parent ? `${parent}.${step}` : step;
 }

@@ -54,7 +54,7 @@ function enumeratedValues(node) {
 }
 
 // Enum values are compared as text: YAML may read `1` where JSON has "1".
-export function enumValueText(value) {
+function enumValueText(value) {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

@@ -13,7 +13,7 @@ const HEADINGS = {
 
 export function textReport({ upstream, spec, missing, explained }) {
   const lines = [
-    `upstream: ${upstream.file} (API ${upstream.version})`,
+    `upstream: ${upstream.file} (API ${upstream.version ?? 'not stated'})`,
     `spec:     ${spec.source} (API ${spec.version})`,
     '',
     'What upstream has and the spec lacks:',
@@ -24,7 +24,7 @@ export function textReport({ upstream, spec, missing, explained }) {
   return lines.join('\n') + '\n';
 }
 
-export function summaryLine(missing, explained) {
+function summaryLine(missing, explained) {
   const counts = CATEGORIES.map((category) => `${missing[category].length} ${HEADINGS[category].toLowerCase()}`);
   const explainedCount = CATEGORIES.reduce((sum, category) => sum + explained[category].length, 0);
   return `Missing: ${counts.join(', ')}. Explained by x-engine-differs: ${explainedCount}.`;

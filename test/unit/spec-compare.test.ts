@@ -32,7 +32,7 @@ interface Item {
 }
 
 interface Report {
-  upstream: { file: string; version: string };
+  upstream: { file: string; version: string | null };
   spec: { source: string; version: string };
   counts: { missing: Record<Category, number>; explained: Record<Category, number> };
   missing: Record<Category, Item[]>;
