@@ -22,7 +22,8 @@ export interface PluginSummary {
 
 export function summarizePull(summary: PullSummary, message: ProgressMessage): void {
   const status = message.status;
-  if (status === undefined || message.id !== undefined) return;
+  // The engine's JSON is not trusted to match its types: a non-string status would crash startsWith().
+  if (typeof status !== 'string' || message.id !== undefined) return;
   if (status.startsWith('Digest: ')) summary.digest = status.slice('Digest: '.length).trim();
   else summary.status = status;
 }
@@ -36,5 +37,5 @@ export function summarizePush(summary: PushSummary, message: ProgressMessage): v
 }
 
 export function summarizePlugin(summary: PluginSummary, message: ProgressMessage): void {
-  if (message.status !== undefined) summary.status = message.status;
+  if (typeof message.status === 'string') summary.status = message.status;
 }

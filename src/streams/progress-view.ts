@@ -48,7 +48,9 @@ export class ProgressView {
 
   update(message: ProgressMessage): void {
     const { id, status } = message;
-    if (!id || status === undefined) return;
+    // Fields of the wrong type are skipped, not trusted: a status object cannot be tested, a byte
+    // count of "12", -5 or 1e999 (Infinity) would turn the totals into text, negatives or NaN.
+    if (typeof id !== 'string' || id === '' || typeof status !== 'string') return;
     let item = this.#items.get(id);
     if (!item) {
       item = { id, status, current: 0, total: undefined, complete: false };
@@ -61,7 +63,11 @@ export class ProgressView {
       return;
     }
     const detail = message.progressDetail;
-    if (detail?.current !== undefined) item.current = detail.current;
-    if (detail?.total !== undefined && detail.total > 0) item.total = detail.total;
+    if (isByteCount(detail?.current)) item.current = detail.current;
+    if (isByteCount(detail?.total) && detail.total > 0) item.total = detail.total;
   }
+}
+
+function isByteCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }

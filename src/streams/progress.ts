@@ -2,7 +2,7 @@
 // answers 200 at once and then reports, one JSON message at a time, until the work is done or
 // failed; a failure is a message with `errorDetail`, never an HTTP status. ProgressStream reads
 // it with backpressure, keeps an aggregated view for progress bars, and settles `done` at the end.
-import { DockerStreamError, type DockerErrorContext } from '../errors.js';
+import { DockerResponseError, DockerStreamError, type DockerErrorContext } from '../errors.js';
 import { DecodedStream } from './decoded-stream.js';
 import { JsonRecordDecoder } from './json-records.js';
 import type { ProgressMessage } from './progress-types.js';
@@ -92,6 +92,10 @@ export class ProgressStream<S> implements AsyncIterable<ProgressMessage> {
     let ended = false;
     try {
       for await (const message of records) {
+        // A line may hold any JSON (`null`, `5`): reading fields of it as a message would crash with a TypeError.
+        if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+          throw new DockerResponseError(`the engine streamed a progress message that is not an object: ${JSON.stringify(message).slice(0, 120)}`, context);
+        }
         if (message.errorDetail || message.error !== undefined) throw streamFailure(message, context);
         this.progress.update(message);
         this.#summarize(this.#summary, message);
@@ -111,6 +115,8 @@ export class ProgressStream<S> implements AsyncIterable<ProgressMessage> {
 }
 
 function streamFailure(message: ProgressMessage, context: DockerErrorContext): DockerStreamError {
-  const text = message.errorDetail?.message || message.error || 'the engine reported a failure without a message';
-  return new DockerStreamError(text, context, message.errorDetail?.code);
+  // Only a string message and a numeric code are taken: an object whose toString is not a function would make Error's constructor throw.
+  const { errorDetail, error } = message;
+  const text = [errorDetail?.message, error].find((value) => typeof value === 'string' && value !== '') ?? 'the engine reported a failure without a message';
+  return new DockerStreamError(text, context, typeof errorDetail?.code === 'number' ? errorDetail.code : undefined);
 }
