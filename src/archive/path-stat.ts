@@ -47,7 +47,9 @@ export function decodePathStat(value: string | string[] | undefined, context: Do
     throw new DockerResponseError(`the X-Docker-Container-Path-Stat header is not base64 of JSON: ${JSON.stringify(text.slice(0, 80))}`, context, { cause: error });
   }
   const stat = parsed as Partial<Record<keyof PathStat, unknown>>;
-  if (!stat || typeof stat !== 'object' || typeof stat.name !== 'string' || typeof stat.mode !== 'number' || typeof stat.size !== 'number') {
+  // The kind and permissions are read from the bits of Go's uint32 mode: any other number (1e999, -1, 1.5) would decode
+  // to a made-up kind, and a size that is not a count of bytes is no size.
+  if (!stat || typeof stat !== 'object' || typeof stat.name !== 'string' || !isUint(stat.mode, 2 ** 32) || !isUint(stat.size)) {
     throw new DockerResponseError(`the X-Docker-Container-Path-Stat header does not describe a path: ${JSON.stringify(parsed)}`, context);
   }
   const mode = stat.mode;
@@ -62,4 +64,8 @@ export function decodePathStat(value: string | string[] | undefined, context: Do
     kind,
     permissions: (mode & 0o777) | special,
   };
+}
+
+function isUint(value: unknown, below = Infinity): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < below;
 }
