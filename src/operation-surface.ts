@@ -4,7 +4,7 @@
 // parameters nor fields that appear later.
 import { operationTable, type OperationId } from '../generated/operations.js';
 import type { ApiTypes, ApiVersion } from '../generated/versions.js';
-import { callOperation, type CallOptions, type OperationContext, type StreamingResponse } from './operation-call.js';
+import { callOperation, type CallOptions, type OperationContext, type StreamingResponse } from './request/operation-call.js';
 
 type Table = typeof operationTable;
 type OperationsOf<V extends ApiVersion> = ApiTypes[V]['operations'];
@@ -33,6 +33,9 @@ type Flatten<T> = { [K in keyof T]: T[K] };
 export type OperationParams<Op> = Op extends { parameters: infer P }
   ? Flatten<Section<P, 'path'> & Section<P, 'query'> & Section<P, 'header'> & BodyOf<Op>>
   : BodyOf<Op>;
+
+/** The argument object of operation `Id` at API version V: what its helper's options derive from. */
+export type OperationParamsOf<Id extends OperationId, V extends ApiVersion> = Id extends keyof OperationsOf<V> ? OperationParams<OperationsOf<V>[Id]> : never;
 
 type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 type SuccessStatus = 200 | 201 | 202;

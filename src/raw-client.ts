@@ -1,59 +1,72 @@
-// The openapi-fetch client, typed from the paths of one API version, over the same undici Agent.
-// A middleware adds the negotiated `/vX.Y` prefix and re-encodes query and headers the way the
-// engine expects (JSON filters, 1/0 booleans, repeated keys, base64url auth headers).
+// The openapi-fetch client, typed from the paths of one API version, over the client's own
+// connection. A middleware rebuilds each request through the one request builder (version prefix,
+// version gates, the engine's query and header encodings); a fetch of our own sends it over the
+// connection and turns the answer into a web Response.
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import {
-  fetch as undiciFetch,
-  Headers as UndiciHeaders,
-  Request as UndiciRequest,
-  type BodyInit as UndiciBodyInit,
-  type HeadersInit as UndiciHeadersInit,
-} from 'undici';
+import { Readable } from 'node:stream';
 import type { OperationId } from '../generated/operations.js';
 import type { ApiTypes, ApiVersion } from '../generated/versions.js';
-import { checkAvailable, operationRows, type OperationContext } from './operation-call.js';
-import { encodeRequest } from './request-encoding.js';
+import { buildRequest, operationRows, type SendableRequest } from './request/build-request.js';
+import { exchange } from './request/http-exchange.js';
+import type { OperationContext } from './request/operation-call.js';
 
 export type RawClient<V extends ApiVersion> = Client<ApiTypes[V]['paths'], `${string}/${string}`>;
+
+// Requests are addressed to this origin only to satisfy URL parsing; the connection decides where they go.
+const ORIGIN = 'http://docker.engine';
+// Answers that must not carry a body in a web Response.
+const NO_BODY = new Set([101, 204, 205, 304]);
 
 const idsByRoute = new Map<string, OperationId>(
   (Object.keys(operationRows) as OperationId[]).map((id) => [`${operationRows[id].method} ${operationRows[id].path}`, id]),
 );
 
 export function createRawClient<V extends ApiVersion>(context: OperationContext): RawClient<V> {
-  const { connection } = context;
-  const rewrite: Middleware = {
+  const rebuild: Middleware = {
     async onRequest({ request, schemaPath, params }) {
-      const id = idsByRoute.get(`${request.method} ${schemaPath}`);
       const version = await context.apiVersion(request.signal);
+      const id = idsByRoute.get(`${request.method} ${schemaPath}`);
       const url = new URL(request.url);
-      const headers = new UndiciHeaders(request.headers as unknown as UndiciHeadersInit);
-      let target = `${url.pathname}${url.search}`;
+      const headers = new Headers(request.headers);
+      let target = `/v${version}${url.pathname}${url.search}`;
       if (id) {
-        const row = operationRows[id];
-        checkAvailable(id, row, version);
-        const values = { ...params.path, ...params.query, ...params.header };
-        const encoded = encodeRequest(row.path, row.params, values, id);
-        for (const [name, value] of Object.entries(encoded.headers)) headers.set(name, value);
-        target = encoded.path;
+        const built = buildRequest(id, { ...params.path, ...params.query, ...params.header }, version);
+        for (const [name, value] of Object.entries(built.headers)) headers.set(name, value);
+        target = built.path;
       }
-      return new UndiciRequest(`${connection.origin}/v${version}${target}`, {
-        method: request.method,
-        headers,
-        body: request.body as UndiciBodyInit | null,
-        signal: request.signal,
-        duplex: 'half',
-      }) as unknown as Request;
+      return new Request(`${ORIGIN}${target}`, { method: request.method, headers, body: request.body, signal: request.signal, duplex: 'half' } as RequestInit);
     },
   };
   const client = createClient<ApiTypes[V]['paths']>({
-    baseUrl: connection.origin,
+    baseUrl: ORIGIN,
     // The middleware encodes the query from the operation table; openapi-fetch's own encoding
     // (deepObject style) is not what the engine reads.
     querySerializer: () => '',
-    Request: UndiciRequest as unknown as typeof Request,
-    fetch: (request) => undiciFetch(request as unknown as UndiciRequest, { dispatcher: connection.dispatcher }) as unknown as Promise<Response>,
+    fetch: (request) => sendOverConnection(context, request),
   });
-  client.use(rewrite);
+  client.use(rebuild);
   return client as RawClient<V>;
+}
+
+async function sendOverConnection(context: OperationContext, request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  const sendable: SendableRequest = {
+    method: request.method,
+    path: `${url.pathname}${url.search}`,
+    headers: Object.fromEntries(request.headers),
+    body: request.body ? Buffer.from(await request.arrayBuffer()) : undefined,
+    context: { operation: `${request.method} ${url.pathname}` },
+  };
+  const answer = await exchange(context.connection, sendable, request.signal);
+  if (answer.kind === 'upgraded') {
+    answer.socket.destroy();
+    return new Response(null, { status: 502, statusText: 'the engine switched protocols; use the attach and exec helpers' });
+  }
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(answer.headers)) {
+    for (const item of ([] as (string | undefined)[]).concat(value)) if (item !== undefined) headers.append(name, item);
+  }
+  const body = NO_BODY.has(answer.status) || request.method === 'HEAD' ? null : (Readable.toWeb(answer.body) as ReadableStream);
+  if (!body) answer.body.resume();
+  return new Response(body, { status: answer.status, headers });
 }

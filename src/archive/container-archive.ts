@@ -1,19 +1,17 @@
 // Files in and out of a container: put a tar archive (or a local folder) at a path, get a path
 // as a tar archive with its stat, stat it alone, and export the whole file system. All streamed.
 import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import type { OperationContext } from '../operation-call.js';
-import { openStream } from '../streams/stream-request.js';
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { discardBody } from '../request/answer-body.js';
+import { openOperation, type OperationContext } from '../request/operation-call.js';
 import { decodePathStat, PATH_STAT_HEADER, type PathStat } from './path-stat.js';
 import { sendFailure, tarBody, type TarSource } from './tar-source.js';
 
-export interface PutArchiveOptions {
-  /** Fail instead of replacing a folder with a non-folder or the reverse. */
-  noOverwriteDirNonDir?: boolean;
-  /** Give the files the owner of the container's user instead of the archive's uid/gid (API 1.41+). */
-  copyUIDGID?: boolean;
+/** The parameters of PutContainerArchive at API version V (`noOverwriteDirNonDir`, `copyUIDGID`, …). */
+export type PutArchiveOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'PutContainerArchive', V>, 'id' | 'path' | 'body'> & {
   signal?: AbortSignal;
-}
+};
 
 export interface ArchiveOptions {
   signal?: AbortSignal;
@@ -28,30 +26,13 @@ export interface ContainerArchive {
 
 const missing = (status: number) => (status === 404 ? 'no such container, or no such path in it' : `HTTP ${status}`);
 
-/** Reads an answer that carries nothing (PUT, HEAD) to its end, so the connection is free again. */
-function emptied(body: Readable): Promise<void> {
-  return finished(body.resume());
-}
-
-function archivePath(id: string): string {
-  return `/containers/${encodeURIComponent(id)}/archive`;
-}
-
 /** Extracts a tar archive (or a local folder's contents) into the folder `path` of the container. */
-export async function putArchive(context: OperationContext, id: string, path: string, source: TarSource, options: PutArchiveOptions = {}): Promise<void> {
-  const operation = 'PutContainerArchive';
-  const body = await tarBody(source, operation, options.signal);
+export async function putArchive(context: OperationContext, id: string, path: string, source: TarSource, options: PutArchiveOptions<ApiVersion> = {}): Promise<void> {
+  const { signal, ...parameters } = options;
+  const body = await tarBody(source, 'PutContainerArchive', signal);
   try {
-    const { body: answer } = await openStream(context, {
-      operation,
-      method: 'PUT',
-      path: archivePath(id),
-      query: { path, noOverwriteDirNonDir: options.noOverwriteDirNonDir, copyUIDGID: options.copyUIDGID },
-      headers: { 'content-type': 'application/x-tar' },
-      body,
-      signal: options.signal,
-    });
-    await emptied(answer);
+    const { body: answer } = await openOperation(context, 'PutContainerArchive', { ...parameters, id, path, body }, { signal });
+    await discardBody(answer);
   } catch (error) {
     body.destroy();
     throw sendFailure(error, body);
@@ -60,13 +41,7 @@ export async function putArchive(context: OperationContext, id: string, path: st
 
 /** A path of the container as a tar stream, with the decoded stat of the path. */
 export async function getArchive(context: OperationContext, id: string, path: string, options: ArchiveOptions = {}): Promise<ContainerArchive> {
-  const { headers, body, context: errorContext } = await openStream(context, {
-    operation: 'ContainerArchive',
-    method: 'GET',
-    path: archivePath(id),
-    query: { path },
-    signal: options.signal,
-  });
+  const { headers, body, context: errorContext } = await openOperation(context, 'ContainerArchive', { id, path }, { signal: options.signal });
   try {
     return { stat: decodePathStat(headers[PATH_STAT_HEADER], errorContext), tar: body };
   } catch (error) {
@@ -77,25 +52,13 @@ export async function getArchive(context: OperationContext, id: string, path: st
 
 /** What a path of the container is, without its content (HEAD). */
 export async function archiveStat(context: OperationContext, id: string, path: string, options: ArchiveOptions = {}): Promise<PathStat> {
-  const { headers, body, context: errorContext } = await openStream(context, {
-    operation: 'ContainerArchiveInfo',
-    method: 'HEAD',
-    path: archivePath(id),
-    query: { path },
-    signal: options.signal,
-    emptyErrorText: missing,
-  });
-  await emptied(body);
+  const { headers, body, context: errorContext } = await openOperation(context, 'ContainerArchiveInfo', { id, path }, { signal: options.signal, emptyErrorText: missing });
+  await discardBody(body);
   return decodePathStat(headers[PATH_STAT_HEADER], errorContext);
 }
 
 /** The container's whole file system as a tar stream. */
 export async function exportContainer(context: OperationContext, id: string, options: ArchiveOptions = {}): Promise<Readable> {
-  const { body } = await openStream(context, {
-    operation: 'ContainerExport',
-    method: 'GET',
-    path: `/containers/${encodeURIComponent(id)}/export`,
-    signal: options.signal,
-  });
+  const { body } = await openOperation(context, 'ContainerExport', { id }, { signal: options.signal });
   return body;
 }

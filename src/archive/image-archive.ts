@@ -2,38 +2,32 @@
 // import a root file system as a new image (docker import). Archives are streamed both ways;
 // load and import answer with a progress stream.
 import type { Readable } from 'node:stream';
-import type { OperationContext } from '../operation-call.js';
+import type { OperationId } from '../../generated/operations.js';
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import type { BuildOptions } from '../request/build-request.js';
+import { openOperation, type OpenedAnswer, type OperationContext } from '../request/operation-call.js';
 import { ProgressStream } from '../streams/progress.js';
 import type { ProgressMessage } from '../streams/progress-types.js';
-import { openStream, type OpenedStream, type StreamRequest } from '../streams/stream-request.js';
 import { sendFailure, tarBody, type TarSource } from './tar-source.js';
 
-export interface SaveOptions {
+interface SignalOption {
   signal?: AbortSignal;
 }
 
-export interface LoadOptions {
-  /** Report no per-layer progress. Sent explicitly: the engine's default is quiet. */
-  quiet?: boolean;
-  signal?: AbortSignal;
-}
+/** The parameters of ImageGet / ImageGetAll at API version V (from 1.48 `platform`). */
+export type SaveOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ImageGet', V>, 'name'> & SignalOption;
+
+/** The parameters of ImageLoad at API version V (`quiet`, from 1.48 `platform`). `quiet` is sent explicitly: the engine's default is quiet. */
+export type LoadOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ImageLoad', V>, 'body'> & SignalOption;
+
+/** The parameters of ImageCreate that concern an import at API version V (`repo`, `tag`, `message`, `changes`, `platform`). */
+export type ImportOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ImageCreate', V>, 'fromImage' | 'fromSrc' | 'X-Registry-Auth' | 'body'> &
+  SignalOption;
 
 export interface LoadSummary {
   /** What the archive held: tags (`name:tag`) and, for untagged images, `sha256:` IDs. */
   images: string[];
-}
-
-export interface ImportOptions {
-  /** Repository (and `:tag`) to give the new image. */
-  repo?: string;
-  tag?: string;
-  /** Commit message of the new image. */
-  message?: string;
-  /** Dockerfile instructions applied to the image, e.g. `CMD ["sh"]`, `ENV A=b`. */
-  changes?: string[];
-  /** `os[/arch[/variant]]` of the image. */
-  platform?: string;
-  signal?: AbortSignal;
 }
 
 export interface ImportSummary {
@@ -42,31 +36,39 @@ export interface ImportSummary {
 }
 
 /** One image (by name or ID) or several, with their layers, as one tar stream. */
-export async function saveImages(context: OperationContext, names: string | readonly string[], options: SaveOptions = {}): Promise<Readable> {
-  const request: StreamRequest = typeof names === 'string'
-    ? { operation: 'ImageGet', method: 'GET', path: `/images/${encodeURIComponent(names)}/get`, signal: options.signal }
-    : { operation: 'ImageGetAll', method: 'GET', path: '/images/get', query: { names: [...names] }, signal: options.signal };
-  const { body } = await openStream(context, request);
+export async function saveImages(context: OperationContext, names: string | readonly string[], options: SaveOptions<ApiVersion> = {}): Promise<Readable> {
+  const { signal, ...parameters } = options;
+  const { body } =
+    typeof names === 'string'
+      ? await openOperation(context, 'ImageGet', { ...parameters, name: names }, { signal })
+      : await openOperation(context, 'ImageGetAll', { ...parameters, names: [...names] }, { signal });
   return body;
 }
 
 /** Loads images from an archive made by saveImages (or `docker save`). */
-export function loadImages(context: OperationContext, archive: TarSource, options: LoadOptions = {}): ProgressStream<LoadSummary> {
-  const open = () => sendArchive(context, archive, { operation: 'ImageLoad', method: 'POST', path: '/images/load', query: { quiet: options.quiet ?? false }, signal: options.signal });
-  return new ProgressStream<LoadSummary>(open, { images: [] }, collectLoaded, { signal: options.signal });
+export function loadImages(context: OperationContext, archive: TarSource, options: LoadOptions<ApiVersion> = {}): ProgressStream<LoadSummary> {
+  const { signal, ...parameters } = options;
+  const open = () => sendArchive(context, archive, 'ImageLoad', parameters, { signal, defaults: { quiet: false } });
+  return new ProgressStream<LoadSummary>(open, { images: [] }, collectLoaded, { signal });
 }
 
 /** Creates an image whose only layer is the given root file system archive. */
-export function importImage(context: OperationContext, archive: TarSource, options: ImportOptions = {}): ProgressStream<ImportSummary> {
-  const query = { fromSrc: '-', repo: options.repo, tag: options.tag, message: options.message, changes: options.changes, platform: options.platform };
-  const open = () => sendArchive(context, archive, { operation: 'ImageCreate', method: 'POST', path: '/images/create', query, signal: options.signal });
-  return new ProgressStream<ImportSummary>(open, {}, collectImported, { signal: options.signal });
+export function importImage(context: OperationContext, archive: TarSource, options: ImportOptions<ApiVersion> = {}): ProgressStream<ImportSummary> {
+  const { signal, ...parameters } = options;
+  const open = () => sendArchive(context, archive, 'ImageCreate', { ...parameters, fromSrc: '-' }, { signal });
+  return new ProgressStream<ImportSummary>(open, {}, collectImported, { signal });
 }
 
-async function sendArchive(context: OperationContext, archive: TarSource, request: Omit<StreamRequest, 'body' | 'headers'>): Promise<OpenedStream> {
-  const body = await tarBody(archive, request.operation, request.signal);
+async function sendArchive(
+  context: OperationContext,
+  archive: TarSource,
+  operation: OperationId,
+  values: Record<string, unknown>,
+  options: BuildOptions & SignalOption,
+): Promise<OpenedAnswer> {
+  const body = await tarBody(archive, operation, options.signal);
   try {
-    return await openStream(context, { ...request, body, headers: { 'content-type': 'application/x-tar' } });
+    return await openOperation(context, operation, { ...values, body }, options);
   } catch (error) {
     body.destroy();
     throw sendFailure(error, body);

@@ -1,7 +1,8 @@
 // The archive helpers as they appear on the client: files in and out of containers, and images
 // saved, loaded and imported as tar archives.
 import type { Readable } from 'node:stream';
-import type { OperationContext } from '../operation-call.js';
+import type { ApiVersion } from '../../generated/versions.js';
+import type { OperationContext } from '../request/operation-call.js';
 import type { ProgressStream } from '../streams/progress.js';
 import { archiveStat, exportContainer, getArchive, putArchive, type ArchiveOptions, type ContainerArchive, type PutArchiveOptions } from './container-archive.js';
 import { importImage, loadImages, saveImages, type ImportOptions, type ImportSummary, type LoadOptions, type LoadSummary, type SaveOptions } from './image-archive.js';
@@ -13,9 +14,9 @@ export type { ImportOptions, ImportSummary, LoadOptions, LoadSummary, SaveOption
 export type { PathKind, PathStat } from './path-stat.js';
 export type { TarSource } from './tar-source.js';
 
-export interface ArchiveHelpers {
+export interface ArchiveHelpers<V extends ApiVersion> {
   /** Extracts a tar archive, or a local folder's contents, into the folder `path` of a container. */
-  putArchive(id: string, path: string, source: TarSource, options?: PutArchiveOptions): Promise<void>;
+  putArchive(id: string, path: string, source: TarSource, options?: PutArchiveOptions<V>): Promise<void>;
   /** A path of a container as a tar stream, with its decoded stat. */
   getArchive(id: string, path: string, options?: ArchiveOptions): Promise<ContainerArchive>;
   /** The stat of a path of a container. */
@@ -23,14 +24,14 @@ export interface ArchiveHelpers {
   /** A container's whole file system as a tar stream. */
   exportContainer(id: string, options?: ArchiveOptions): Promise<Readable>;
   /** One or more images as a tar stream (`docker save`). */
-  saveImages(names: string | readonly string[], options?: SaveOptions): Promise<Readable>;
+  saveImages(names: string | readonly string[], options?: SaveOptions<V>): Promise<Readable>;
   /** Loads images from a saved archive (`docker load`). */
-  loadImages(archive: TarSource, options?: LoadOptions): ProgressStream<LoadSummary>;
+  loadImages(archive: TarSource, options?: LoadOptions<V>): ProgressStream<LoadSummary>;
   /** Makes an image from a root file system archive (`docker import`). */
-  importImage(archive: TarSource, options?: ImportOptions): ProgressStream<ImportSummary>;
+  importImage(archive: TarSource, options?: ImportOptions<V>): ProgressStream<ImportSummary>;
 }
 
-export function archiveHelpers(context: OperationContext): ArchiveHelpers {
+export function archiveHelpers<V extends ApiVersion>(context: OperationContext): ArchiveHelpers<V> {
   return {
     putArchive: (id, path, source, options) => putArchive(context, id, path, source, options),
     getArchive: (id, path, options) => getArchive(context, id, path, options),

@@ -71,6 +71,22 @@ function writeOctal(block: Buffer, value: number, offset: number, width: number)
   return sum;
 }
 
+// A number too large for its octal field (a uid of a directory user, say) in base-256, the GNU
+// extension that Go, GNU tar, bsdtar and tar-stream all read: 0x80, then the value big-endian.
+// Written in octal it would lose its high digits and read back as another number.
+function writeNumeric(block: Buffer, value: number, offset: number, width: number): number {
+  let rest = Math.trunc(value);
+  if (rest < 8 ** (width - 1)) return writeOctal(block, rest, offset, width);
+  let sum = 0x80;
+  block[offset] = 0x80;
+  for (let index = offset + width - 1; index > offset; index--) {
+    block[index] = rest % 256;
+    sum += rest % 256;
+    rest = Math.floor(rest / 256);
+  }
+  return sum;
+}
+
 // Copies at most `limit` bytes of a latin1 string or a buffer; returns the sum of the bytes written.
 function writeText(block: Buffer, value: Buffer | string, offset: number, limit: number): number {
   let sum = 0;
@@ -97,15 +113,15 @@ function writeUstarBlock(target: Buffer, offset: number, fields: UstarFields): v
   let sum = CHECKSUM_AS_SPACES + MAGIC_SUM + fields.typeFlag;
   sum += writeText(target, fields.name, offset, NAME_SIZE);
   sum += writeOctal(target, header.mode & 0o7777, offset + 100, 8);
-  sum += writeOctal(target, header.uid ?? 0, offset + 108, 8);
-  sum += writeOctal(target, header.gid ?? 0, offset + 116, 8);
+  sum += writeNumeric(target, header.uid ?? 0, offset + 108, 8);
+  sum += writeNumeric(target, header.gid ?? 0, offset + 116, 8);
   sum += writeOctal(target, fields.size, offset + 124, 12);
   sum += writeOctal(target, Math.min(Math.max(header.mtime, 0), MAX_OCTAL_11), offset + 136, 12);
   target[offset + 156] = fields.typeFlag;
   if (fields.linkname !== undefined) sum += writeText(target, fields.linkname, offset + 157, NAME_SIZE);
   USTAR_MAGIC.copy(target, offset + 257);
-  sum += writeOctal(target, header.devmajor ?? 0, offset + 329, 8);
-  sum += writeOctal(target, header.devminor ?? 0, offset + 337, 8);
+  sum += writeNumeric(target, header.devmajor ?? 0, offset + 329, 8);
+  sum += writeNumeric(target, header.devminor ?? 0, offset + 337, 8);
   if (fields.prefix) sum += writeText(target, fields.prefix, offset + 345, PREFIX_SIZE);
   writeOctal(target, sum, offset + 148, 7);
   target[offset + 155] = 0x20;
@@ -151,7 +167,7 @@ function splitUstar(name: Buffer): { prefix: Buffer; rest: Buffer } | undefined 
   const slash = name.lastIndexOf(0x2f, Math.min(name.length, PREFIX_SIZE + 1) - 1);
   if (slash <= 0) return undefined;
   const rest = name.subarray(slash + 1);
-  if (rest.length === 0 || rest.length > NAME_SIZE || slash > PREFIX_SIZE) return undefined;
+  if (rest.length === 0 || slash > PREFIX_SIZE) return undefined;
   return { prefix: name.subarray(0, slash), rest };
 }
 

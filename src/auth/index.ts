@@ -2,4 +2,4 @@
 export type { RegistryAuthConfig } from './auth-config.js';
 export { DOCKER_HUB_KEY, registryKeyFor, registryHostname } from './registry-key.js';
 export { resolveRegistryAuth, registryAuthFor, allRegistryAuths, type RegistryAuthOptions } from './resolve-auth.js';
-export { registryAuthHeader, buildRegistryConfig, type ExplicitRegistryAuth } from './request-auth.js';
+export { transferCredentials, buildRegistryConfig, type ExplicitRegistryAuth } from './request-auth.js';

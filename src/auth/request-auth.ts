@@ -1,8 +1,8 @@
-// The registry auth headers of pull, push and build: the caller's own credentials when given,
-// else those the Docker CLI configuration holds for the registry (see resolve-auth.ts).
+// The registry credentials of pull, push and build: the caller's own when given, else those the
+// Docker CLI configuration holds for the registry (see resolve-auth.ts). The request builder
+// encodes them into the header.
 import type { CliConfigLocation } from '../connection/cli-config.js';
 import { InvalidImageReferenceError } from '../helpers/image-reference.js';
-import { base64UrlJson } from '../request-encoding.js';
 import type { RegistryAuthConfig } from './auth-config.js';
 import { allRegistryAuths, resolveRegistryAuth } from './resolve-auth.js';
 
@@ -13,15 +13,13 @@ export type ExplicitRegistryAuth = RegistryAuthConfig | string;
  * X-Registry-Auth for a transfer of `reference`. `explicit` wins (`{}` means anonymous); without it
  * the configuration is asked. The engine wants the header even when empty (push answers 400 otherwise).
  */
-export async function registryAuthHeader(
+export async function transferCredentials(
   reference: string,
   explicit: ExplicitRegistryAuth | undefined,
   location: CliConfigLocation = {},
   signal?: AbortSignal,
-): Promise<string> {
-  if (typeof explicit === 'string') return explicit;
-  if (explicit !== undefined) return base64UrlJson(explicit);
-  return base64UrlJson((await configuredAuth(reference, location, signal)) ?? {});
+): Promise<ExplicitRegistryAuth> {
+  return explicit ?? (await configuredAuth(reference, location, signal)) ?? {};
 }
 
 async function configuredAuth(reference: string, location: CliConfigLocation, signal?: AbortSignal): Promise<RegistryAuthConfig | undefined> {

@@ -6,10 +6,9 @@ import type { Readable } from 'node:stream';
 import type { ApiTypes, ApiVersion } from '../../generated/versions.js';
 import { buildRegistryConfig } from '../auth/request-auth.js';
 import { DockerUsageError } from '../errors.js';
-import { callOperation, type OperationContext, type StreamingResponse } from '../operation-call.js';
+import { openOperation, type OpenedAnswer, type OperationContext } from '../request/operation-call.js';
 import { ProgressStream } from '../streams/progress.js';
 import type { ProgressMessage } from '../streams/progress-types.js';
-import type { OpenedStream } from '../streams/stream-request.js';
 import { sendFailure, tarBody } from '../archive/tar-source.js';
 import { directoryContext } from './directory-context.js';
 
@@ -55,7 +54,7 @@ export function build<V extends ApiVersion>(context: OperationContext, options: 
   if ((source === undefined) === (remote === undefined)) {
     throw new DockerUsageError('build needs exactly one of `context` (a folder or a tar archive) and `remote` (a URL)', { operation: 'ImageBuild' });
   }
-  const open = async (): Promise<OpenedStream> => {
+  const open = async (): Promise<OpenedAnswer> => {
     // Before the context is packed, so a failing credential lookup leaves no tar stream open.
     const registryConfig = registryAuth ?? (await buildRegistryConfig(context.cliConfig, signal));
     const body = await buildBody(source, dockerfile, signal);
@@ -68,9 +67,7 @@ export function build<V extends ApiVersion>(context: OperationContext, options: 
       body: body?.tar,
     };
     try {
-      const response = (await callOperation(context, 'ImageBuild', values, { signal })) as StreamingResponse;
-      const apiVersion = await context.apiVersion(signal);
-      return { apiVersion, context: { operation: 'ImageBuild', apiVersion }, ...response };
+      return await openOperation(context, 'ImageBuild', values, { signal });
     } catch (error) {
       body?.tar.destroy();
       throw sendFailure(error, body?.tar);

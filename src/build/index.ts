@@ -1,6 +1,6 @@
 // The build helper as it appears on the client: docker.build(...).
 import type { ApiVersion } from '../api-version.js';
-import type { OperationContext } from '../operation-call.js';
+import type { OperationContext } from '../request/operation-call.js';
 import { build, type BuildOptions, type BuildStream } from './build.js';
 
 export type { BuildOptions, BuildStream, BuildSummary, RegistryConfig } from './build.js';

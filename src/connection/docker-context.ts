@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerConfigError, DockerUsageError } from '../errors.js';
-import type { TlsOptions } from './endpoint.js';
+import type { TlsOptions } from './endpoint-types.js';
 
 /** The context the CLI always has: DOCKER_HOST or the default socket. */
 export const DEFAULT_CONTEXT = 'default';

@@ -1,6 +1,6 @@
 // A Docker host URL (`unix://`, `npipe://`, `tcp://`, `http://`, `https://`, `ssh://`) → an Endpoint.
 import { DockerUsageError } from '../errors.js';
-import type { Endpoint, TlsOptions } from './endpoint.js';
+import type { Endpoint, TlsOptions } from './endpoint-types.js';
 import { displaySsh, parseSshUrl, type SshOptions } from './ssh-destination.js';
 
 const SCHEMES = 'unix://, npipe://, tcp://, http://, https:// or ssh://';

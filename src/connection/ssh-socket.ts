@@ -1,5 +1,5 @@
 // The stdin/stdout of one `ssh … docker system dial-stdio` process as a single duplex socket, so
-// undici (and the hijack helpers after an upgrade) can use it like a TCP connection:
+// node:http (and the hijack helpers after an upgrade) can use it like a TCP connection:
 // - end() closes ssh's stdin, which dial-stdio turns into a half-close towards the engine;
 // - the end of the stream is only signalled once ssh has exited, so a failing ssh reports its own
 //   reason (from its stderr) instead of "the other side closed";
@@ -34,7 +34,11 @@ export class SshSocket extends Duplex {
   #code: number | null = null;
   #signal: NodeJS.Signals | null = null;
 
-  constructor(child: SshProcess) {
+  #idleTimer: NodeJS.Timeout | undefined;
+  #timeout = 0;
+
+  /** `startError` wraps an error of a process that never started (no ssh program, say). */
+  constructor(child: SshProcess, startError: (error: Error) => Error = (error) => error) {
     // Like a TCP socket: our end() half-closes, and the end of the output (ssh has exited) ends
     // the writing side too, so the socket closes once its output has been read.
     super({ allowHalfOpen: false });
@@ -48,7 +52,9 @@ export class SshSocket extends Duplex {
     });
     // Writes to a process that has gone fail with EPIPE; its exit explains more, so that is reported.
     child.stdin.on('error', () => undefined);
-    child.on('error', (error) => this.destroy(error));
+    let started = false;
+    child.once('spawn', () => (started = true));
+    child.on('error', (error) => this.destroy(started ? error : startError(error)));
     child.on('close', (code, signal) => this.#onExit(code, signal));
   }
 
@@ -70,7 +76,7 @@ export class SshSocket extends Duplex {
     return [this.#child.stdin, this.#child.stdout, this.#child.stderr] as unknown as { ref?: () => void; unref?: () => void }[];
   }
 
-  // undici sets these on TCP sockets; there is nothing to set on a pipe.
+  // node:http sets these on TCP sockets; there is nothing to set on a pipe.
   setNoDelay(): this {
     return this;
   }
@@ -79,8 +85,17 @@ export class SshSocket extends Duplex {
     return this;
   }
 
-  setTimeout(): this {
+  /** The idle timer of a TCP socket, as far as node:http's keep-alive pool uses it: 'timeout' after `ms` (0 clears it). */
+  setTimeout(ms: number, callback?: () => void): this {
+    clearTimeout(this.#idleTimer);
+    this.#timeout = ms;
+    if (ms > 0) this.#idleTimer = setTimeout(() => this.emit('timeout'), ms).unref();
+    if (callback) this.once('timeout', callback);
     return this;
+  }
+
+  get timeout(): number {
+    return this.#timeout;
   }
 
   override _read(): void {
@@ -103,6 +118,7 @@ export class SshSocket extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.#idleTimer);
     if (!this.#exited) {
       this.#child.stdin.destroy();
       this.#child.stdout.destroy();

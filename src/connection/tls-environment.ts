@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DockerUsageError } from '../errors.js';
-import type { TlsOptions } from './endpoint.js';
+import type { TlsOptions } from './endpoint-types.js';
 
 /** DOCKER_TLS_VERIFY (any non-empty value) turns on verified TLS with the files of DOCKER_CERT_PATH. */
 export function tlsFromEnv(env: NodeJS.ProcessEnv): TlsOptions | undefined {

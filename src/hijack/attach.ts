@@ -1,31 +1,25 @@
 // docker.attach(): the container's stdin/stdout/stderr over a hijacked connection.
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
 import { DockerUsageError } from '../errors.js';
-import { callOperation, type OperationContext } from '../operation-call.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { callOperation, upgradeOperation, type OperationContext } from '../request/operation-call.js';
+import { ttyFromContentType } from '../streams/stream-mode.js';
 import { openHijackedStream, type HijackedStream, type UpgradedStream } from './hijacked-stream.js';
-import { ttyFromContentType } from './stream-mode.js';
 import { checkedTerminalSize, type TerminalSize } from './terminal-size.js';
-import { requestUpgrade } from './upgrade-request.js';
 
-export interface AttachOptions {
-  /** Send `stdin` to the container (it must have been created with OpenStdin). Default false. */
-  stdin?: boolean;
-  /** Receive stdout. Default true. */
-  stdout?: boolean;
-  /** Receive stderr. Default true. */
-  stderr?: boolean;
-  /** Stream output as it is produced. Default true. */
-  stream?: boolean;
-  /** Replay the output produced so far first. Default false. */
-  logs?: boolean;
-  /** Key sequence that detaches from the container, e.g. `ctrl-p,ctrl-q`. */
-  detachKeys?: string;
+/**
+ * The parameters of ContainerAttach at API version V: `stdin` (default false; the container must
+ * have been created with OpenStdin), `stdout` and `stderr` (default true here), `stream` (default
+ * true here: output as it is produced), `logs` (replay the output so far), `detachKeys`.
+ */
+export type AttachOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ContainerAttach', V>, 'id'> & {
   signal?: AbortSignal;
-}
+};
 
-/** An attach option as the query takes it. */
-export const queryFlag = (value: boolean | undefined, fallback: boolean) => ((value ?? fallback) ? '1' : '0');
+/** What an attach wants unless it says otherwise; the engine's own defaults attach nothing. */
+export const ATTACH_DEFAULTS = { stream: true, stdout: true, stderr: true };
 
-export function attachContainer(context: OperationContext, id: string, options: AttachOptions = {}): HijackedStream {
+export function attachContainer(context: OperationContext, id: string, options: AttachOptions<ApiVersion> = {}): HijackedStream {
   return containerSession(context, id, options, { helper: 'attach', operation: 'ContainerAttach', open: (signal) => openAttach(context, id, options, signal) });
 }
 
@@ -33,7 +27,7 @@ export function attachContainer(context: OperationContext, id: string, options: 
 export function containerSession(
   context: OperationContext,
   id: string,
-  options: AttachOptions,
+  options: { signal?: AbortSignal },
   how: { helper: string; operation: string; open: (signal: AbortSignal) => Promise<UpgradedStream> },
 ): HijackedStream {
   if (typeof id !== 'string' || !id) throw new DockerUsageError(`${how.helper} needs a container ID or name`, { operation: how.operation });
@@ -45,24 +39,14 @@ export function containerSession(
   });
 }
 
-async function openAttach(context: OperationContext, id: string, options: AttachOptions, signal: AbortSignal): Promise<UpgradedStream> {
-  const apiVersion = await context.apiVersion(signal);
-  const errorContext = { operation: 'ContainerAttach', apiVersion };
-  const query = new URLSearchParams({
-    stream: queryFlag(options.stream, true),
-    logs: queryFlag(options.logs, false),
-    stdin: queryFlag(options.stdin, false),
-    stdout: queryFlag(options.stdout, true),
-    stderr: queryFlag(options.stderr, true),
-  });
-  if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
-  const path = `/v${apiVersion}/containers/${encodeURIComponent(id)}/attach?${query}`;
-  const { socket, headers } = await requestUpgrade(context.connection, { path, signal, context: errorContext });
+async function openAttach(context: OperationContext, id: string, options: AttachOptions<ApiVersion>, signal: AbortSignal): Promise<UpgradedStream> {
+  const { signal: _callerSignal, ...parameters } = options;
+  const { socket, headers, request } = await upgradeOperation(context, 'ContainerAttach', { ...parameters, id }, { signal, defaults: ATTACH_DEFAULTS });
   try {
-    // Before 1.42 the answer does not tell raw from multiplexed: the container's TTY setting does.
+    // Where the answer does not tell raw from multiplexed, the container's TTY setting does.
     // The socket holds whatever output arrives meanwhile.
-    const tty = ttyFromContentType(headers, apiVersion) ?? (await containerTty(context, id, signal));
-    return { socket, tty, context: errorContext };
+    const tty = ttyFromContentType(headers, request) ?? (await containerTty(context, id, signal));
+    return { socket, tty, request };
   } catch (error) {
     socket.destroy();
     throw error;

@@ -2,7 +2,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { DockerResponseError, DockerUsageError } from '../errors.js';
 import { toEnvList } from '../helpers/environment.js';
-import { callOperation, type OperationContext } from '../operation-call.js';
+import { callOperation, type OperationContext } from '../request/operation-call.js';
 import { startExec, waitForExecExit } from './exec-start.js';
 
 export type ExecInput = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;

@@ -1,19 +1,23 @@
 // docker.execStart(): starts a created exec over a hijacked connection, and finds its exit code.
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
 import { DockerUsageError } from '../errors.js';
-import { callOperation, type OperationContext } from '../operation-call.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { callOperation, upgradeOperation, type OperationContext } from '../request/operation-call.js';
+import { ttyFromContentType } from '../streams/stream-mode.js';
 import { openHijackedStream, type HijackedStream, type UpgradedStream } from './hijacked-stream.js';
-import { ttyFromContentType } from './stream-mode.js';
 import { checkedTerminalSize, type TerminalSize } from './terminal-size.js';
-import { requestUpgrade } from './upgrade-request.js';
 
-export interface ExecStartOptions {
+type ExecStartBody<V extends ApiVersion> = NonNullable<OperationParamsOf<'ExecStart', V> extends { body?: infer B } ? B : never>;
+
+/** The fields of ExecStart's body at API version V (from 1.42 `ConsoleSize`), with `Tty` as `tty`. */
+export type ExecStartOptions<V extends ApiVersion = NewestApiVersion> = Omit<ExecStartBody<V>, 'Detach' | 'Tty'> & {
   /**
    * Whether the exec has a TTY (raw output) or not (multiplexed output). Without it the exec is
    * inspected first and its own setting is used, as the Docker CLI does.
    */
   tty?: boolean;
   signal?: AbortSignal;
-}
+};
 
 export interface ExecStream extends HijackedStream {
   /** After the output has ended, waits until the engine reports the process gone, then gives its exit code. */
@@ -33,12 +37,12 @@ export interface ExecExit {
   started: boolean;
 }
 
-export function startExec(context: OperationContext, execId: string, options: ExecStartOptions = {}): ExecStream {
+export function startExec(context: OperationContext, execId: string, options: ExecStartOptions<ApiVersion> = {}): ExecStream {
   if (typeof execId !== 'string' || !execId) throw new DockerUsageError('execStart needs an exec ID', { operation: 'ExecStart' });
   const stream = openHijackedStream({
     connection: context.connection,
     signal: options.signal,
-    open: (signal) => openExec(context, execId, options.tty, signal),
+    open: (signal) => openExec(context, execId, options, signal),
     resize: (size, signal) => resizeExec(context, execId, size, signal),
   });
   const exitCode = async (callOptions: { signal?: AbortSignal } = {}) => {
@@ -48,14 +52,13 @@ export function startExec(context: OperationContext, execId: string, options: Ex
   return Object.assign(stream, { exitCode });
 }
 
-async function openExec(context: OperationContext, execId: string, tty: boolean | undefined, signal: AbortSignal): Promise<UpgradedStream> {
-  const apiVersion = await context.apiVersion(signal);
-  const errorContext = { operation: 'ExecStart', apiVersion };
+async function openExec(context: OperationContext, execId: string, options: ExecStartOptions<ApiVersion>, signal: AbortSignal): Promise<UpgradedStream> {
+  const { tty, signal: _callerSignal, ...fields } = options;
   // The engine multiplexes unless the start request says Tty; it must match the exec's own setting.
   const useTty = tty ?? (await inspectExec(context, execId, signal)).ProcessConfig?.tty === true;
-  const path = `/v${apiVersion}/exec/${encodeURIComponent(execId)}/start`;
-  const { socket, headers } = await requestUpgrade(context.connection, { path, json: { Detach: false, Tty: useTty }, signal, context: errorContext });
-  return { socket, tty: ttyFromContentType(headers, apiVersion) ?? useTty, context: errorContext };
+  const body = { ...fields, Detach: false, Tty: useTty };
+  const { socket, headers, request } = await upgradeOperation(context, 'ExecStart', { id: execId, body }, { signal });
+  return { socket, tty: ttyFromContentType(headers, request) ?? useTty, request };
 }
 
 function inspectExec(context: OperationContext, execId: string, signal?: AbortSignal): Promise<ExecState> {

@@ -4,11 +4,10 @@
 // 'error' event; how the session ended is what `done` reports, so an unread stream cannot crash
 // the program. Memory stays bounded: the socket pauses while a reader lags behind.
 import { Readable, Writable, type Duplex } from 'node:stream';
-import type { Connection } from '../connection/dispatcher.js';
-import { DockerError, type DockerErrorContext } from '../errors.js';
+import type { Connection } from '../connection/connect.js';
+import { CONNECTION_CLOSED, ownFailure, requestFailure, type FailedRequest } from '../request/failure.js';
 import { MultiplexedDecoder, type OutputFrame } from '../streams/output-frames.js';
-import { connectionError } from '../transport.js';
-import { confirmEngineAnswers } from './engine-answers.js';
+import { confirmEngineAnswers } from './ping-after-end.js';
 import type { TerminalSize } from './terminal-size.js';
 
 export interface HijackedStream {
@@ -37,7 +36,8 @@ export interface UpgradedStream {
   tty: boolean;
   /** The output is one raw stream even without a TTY (WebSocket attach). */
   raw?: boolean;
-  context: DockerErrorContext;
+  /** The request that was upgraded, for the errors of the session. */
+  request: FailedRequest;
 }
 
 export interface HijackSetup {
@@ -69,7 +69,7 @@ class HijackSession implements HijackedStream {
   readonly #setup: HijackSetup;
   readonly #stop = new AbortController();
   #socket: Duplex | undefined;
-  #context: DockerErrorContext = {};
+  #request: FailedRequest | undefined;
   #decoder: MultiplexedDecoder | undefined;
   #failure: unknown;
   #endReceived = false;
@@ -117,20 +117,20 @@ class HijackSession implements HijackedStream {
     this.attached.then(() => use(this.#socket), () => use(undefined));
   }
 
-  #wire({ socket, tty, raw, context }: UpgradedStream): { tty: boolean } {
+  #wire({ socket, tty, raw, request }: UpgradedStream): { tty: boolean } {
     if (this.#stop.signal.aborted) {
       socket.destroy();
       this.#finish();
       throw this.#stop.signal.reason;
     }
     this.#socket = socket;
-    this.#context = context;
+    this.#request = request;
     if (tty || raw) this.#endOutput(this.stderr);
-    else this.#decoder = new MultiplexedDecoder({ context, maxFrameSize: ASSEMBLED_FRAME_LIMIT });
+    else this.#decoder = new MultiplexedDecoder({ context: request.context, maxFrameSize: ASSEMBLED_FRAME_LIMIT });
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('end', () => this.#receiveEnd());
     // The socket may be a protocol layer (WebSocket) that reports the engine's mistakes as typed errors of its own.
-    socket.on('error', (error) => (this.#failure ??= error instanceof DockerError ? error : connectionError(this.#setup.connection, error, context)));
+    socket.on('error', (error) => (this.#failure ??= requestFailure(this.#setup.connection, request, error, socket)));
     socket.on('close', () => this.#finish());
     if (socket.destroyed) this.#finish();
     else socket.resume();
@@ -206,8 +206,8 @@ class HijackSession implements HijackedStream {
     if (this.#finished) return;
     this.#finished = true;
     this.#setup.signal?.removeEventListener('abort', this.#onCallerAbort);
-    if (!this.#endReceived && this.#socket && !this.#stop.signal.aborted) {
-      this.#failure ??= connectionError(this.#setup.connection, Object.assign(new Error('closed'), { code: 'UND_ERR_SOCKET' }), this.#context);
+    if (!this.#endReceived && this.#request && !this.#stop.signal.aborted) {
+      this.#failure ??= requestFailure(this.#setup.connection, this.#request, ownFailure(CONNECTION_CLOSED));
     }
     this.#socket?.destroy();
     this.#endOutput(this.stdout);
@@ -217,6 +217,6 @@ class HijackSession implements HijackedStream {
     const failure = error ?? this.#failure ?? (this.#stop.signal.aborted ? this.#stop.signal.reason : undefined);
     if (failure !== undefined || !this.#socket) return this.#settleDone(failure);
     // The output is complete either way; only `done` waits to learn whether the engine is still there.
-    confirmEngineAnswers(this.#setup.connection, this.#context).then(() => this.#settleDone(), this.#settleDone);
+    confirmEngineAnswers(this.#setup.connection, this.#request!.context).then(() => this.#settleDone(), this.#settleDone);
   }
 }

@@ -1,53 +1,64 @@
-// docker.attachWebSocket(): attach over GET /containers/{id}/attach/ws, the form meant for clients
-// that cannot take over a raw connection (browsers, proxies that only pass WebSockets). Shaped like
+// docker.attachWebSocket(): attach over the WebSocket form of attach, meant for clients that
+// cannot take over a raw connection (browsers, proxies that only pass WebSockets). Shaped like
 // docker.attach(), except that the engine never multiplexes here: stdout carries stdout and stderr
 // mixed, and stderr ends at once.
 import { createHash, randomBytes } from 'node:crypto';
-import { compareApiVersions } from '../api-version.js';
-import { DockerResponseError, DockerVersionError } from '../errors.js';
-import type { OperationContext } from '../operation-call.js';
-import { containerSession, containerTty, queryFlag, type AttachOptions } from './attach.js';
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
+import { DockerResponseError } from '../errors.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { availableAt, operationRows } from '../request/build-request.js';
+import { upgradeOperation, type OperationContext } from '../request/operation-call.js';
+import { ATTACH_DEFAULTS, containerSession, containerTty } from './attach.js';
 import type { HijackedStream, UpgradedStream } from './hijacked-stream.js';
-import { requestUpgrade } from './upgrade-request.js';
 import { websocketDuplex } from './websocket-duplex.js';
+
+/**
+ * The parameters of ContainerAttachWebsocket at API version V. Before API 1.42 the operation has no
+ * `stdin`/`stdout`/`stderr` parameters and the engine attaches all three: asking for one is then
+ * what happens anyway, and leaving one out fails with DockerVersionError.
+ */
+export type AttachWebSocketOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ContainerAttachWebsocket', V>, 'id'> & {
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  signal?: AbortSignal;
+};
 
 // RFC 6455 4.2.2: the server proves it read the handshake by hashing the key with this GUID.
 const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
-// Before this version the engine ignores stdin/stdout/stderr and attaches all three.
-const STREAM_CHOICE_SINCE = '1.42';
+const STREAM_CHOICES = ['stdin', 'stdout', 'stderr'];
 
-export function attachWebSocket(context: OperationContext, id: string, options: AttachOptions = {}): HijackedStream {
+export function attachWebSocket(context: OperationContext, id: string, options: AttachWebSocketOptions<ApiVersion> = {}): HijackedStream {
   const open = (signal: AbortSignal) => openWebSocketAttach(context, id, options, signal);
   return containerSession(context, id, options, { helper: 'attachWebSocket', operation: 'ContainerAttachWebsocket', open });
 }
 
-async function openWebSocketAttach(context: OperationContext, id: string, options: AttachOptions, signal: AbortSignal): Promise<UpgradedStream> {
-  const apiVersion = await context.apiVersion(signal);
-  const errorContext = { operation: 'ContainerAttachWebsocket', apiVersion };
-  const query = new URLSearchParams({ stream: queryFlag(options.stream, true), logs: queryFlag(options.logs, false) });
-  if (compareApiVersions(apiVersion, STREAM_CHOICE_SINCE) >= 0) {
-    query.set('stdin', queryFlag(options.stdin, false));
-    query.set('stdout', queryFlag(options.stdout, true));
-    query.set('stderr', queryFlag(options.stderr, true));
-  } else if (options.stdout === false || options.stderr === false) {
-    throw new DockerVersionError(`attachWebSocket can leave out stdout or stderr from API ${STREAM_CHOICE_SINCE} on; this connection speaks ${apiVersion}, where the engine sends both`, errorContext);
+/** Drops a request for a stream the engine attaches anyway at this version (it has no such parameter). */
+function withoutGivenStreams(values: Record<string, unknown>, version: string): Record<string, unknown> {
+  const params = operationRows.ContainerAttachWebsocket.params;
+  const kept = { ...values };
+  for (const name of STREAM_CHOICES) {
+    const spec = params.find((param) => param.name === name);
+    if (kept[name] === true && spec && !availableAt(spec, version)) delete kept[name];
   }
-  if (options.detachKeys !== undefined) query.set('detachKeys', options.detachKeys);
+  return kept;
+}
+
+async function openWebSocketAttach(context: OperationContext, id: string, options: AttachWebSocketOptions<ApiVersion>, signal: AbortSignal): Promise<UpgradedStream> {
+  const { signal: _callerSignal, ...parameters } = options;
+  const version = await context.apiVersion(signal);
   const key = randomBytes(16).toString('base64');
-  const { socket, headers } = await requestUpgrade(context.connection, {
-    method: 'GET',
-    protocol: 'websocket',
-    path: `/v${apiVersion}/containers/${encodeURIComponent(id)}/attach/ws?${query}`,
-    headers: { 'sec-websocket-key': key, 'sec-websocket-version': '13' },
+  const { socket, headers, request } = await upgradeOperation(context, 'ContainerAttachWebsocket', { ...withoutGivenStreams(parameters, version), id }, {
     signal,
-    context: errorContext,
+    defaults: ATTACH_DEFAULTS,
+    headers: { 'sec-websocket-key': key, 'sec-websocket-version': '13' },
   });
   try {
     if (headers['sec-websocket-accept'] !== createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64')) {
-      throw new DockerResponseError('the engine answered the WebSocket handshake without the matching Sec-WebSocket-Accept', errorContext);
+      throw new DockerResponseError('the engine answered the WebSocket handshake without the matching Sec-WebSocket-Accept', request.context);
     }
     const tty = await containerTty(context, id, signal);
-    return { socket: websocketDuplex(socket, errorContext), tty, raw: true, context: errorContext };
+    return { socket: websocketDuplex(socket, request.context), tty, raw: true, request };
   } catch (error) {
     socket.destroy();
     throw error;

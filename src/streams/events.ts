@@ -3,13 +3,14 @@
 // engine repeats the events of that very nanosecond, and those already delivered are skipped,
 // so nothing is lost (that the engine still has) and nothing arrives twice.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { compareApiVersions } from '../api-version.js';
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
 import { DockerConnectionError } from '../errors.js';
-import type { OperationContext } from '../operation-call.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { CLIENT_CLOSED } from '../request/failure.js';
+import { openOperation, type OperationContext } from '../request/operation-call.js';
 import { DecodedStream } from './decoded-stream.js';
 import { JsonRecordDecoder } from './json-records.js';
 import { readableChunks } from './readable-chunks.js';
-import { openStream } from './stream-request.js';
 import { encodeTimestamp, formatNanos, type Timestamp } from './timestamps.js';
 
 export interface ReconnectOptions {
@@ -21,8 +22,10 @@ export interface ReconnectOptions {
   timeout?: number;
 }
 
-export interface EventsOptions<Filters> {
-  filters?: Filters;
+/** The parameters of SystemEvents at API version V (`filters`, …), with times as Date, seconds or RFC 3339 text. */
+export type EventsOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'SystemEvents', V>, 'since' | 'until'> & EventsHelperOptions;
+
+interface EventsHelperOptions {
   /** Start with the events since this time (the engine remembers only its most recent 256). */
   since?: Timestamp;
   /** End the stream at this time (otherwise it is endless). */
@@ -48,19 +51,21 @@ interface Boundary {
   keys: Set<string>;
 }
 
-// From 1.52 the engine offers JSON sequences as well as NDJSON; both are read alike.
-const ACCEPT = 'application/json-seq, application/x-ndjson';
+// The record formats the decoder reads, asked for where the version lets the client choose.
+const ACCEPT = ['application/json-seq', 'application/x-ndjson'];
 
-export async function* followEvents<E, Filters>(context: OperationContext, options: EventsOptions<Filters> = {}): AsyncGenerator<E, void, undefined> {
-  const { signal } = options;
-  const until = options.until === undefined ? undefined : encodeTimestamp(options.until, 'until');
-  const reconnect = reconnectSettings(options.reconnect);
-  let since = options.since === undefined ? undefined : encodeTimestamp(options.since, 'since');
+type AnyEventsOptions = EventsHelperOptions & Record<string, unknown>;
+
+export async function* followEvents<E>(context: OperationContext, options: EventsOptions<ApiVersion> = {}): AsyncGenerator<E, void, undefined> {
+  const { signal, reconnect: reconnectOption, maxRecordSize, since: sinceOption, until: untilOption, ...parameters } = options as AnyEventsOptions;
+  const until = untilOption === undefined ? undefined : encodeTimestamp(untilOption, 'until');
+  const reconnect = reconnectSettings(reconnectOption);
+  let since = sinceOption === undefined ? undefined : encodeTimestamp(sinceOption, 'since');
   let boundary: Boundary | undefined;
   let failures = 0;
   let unreachableSince: number | undefined;
   for (;;) {
-    const records = eventRecords<E>(context, { ...options, since, until }, () => {
+    const records = eventRecords<E>(context, { ...parameters, since, until }, { signal, maxRecordSize }, () => {
       failures = 0;
       unreachableSince = undefined;
     });
@@ -88,21 +93,18 @@ export async function* followEvents<E, Filters>(context: OperationContext, optio
   }
 }
 
-function eventRecords<E>(context: OperationContext, options: EventsOptions<unknown> & { since?: string; until?: string }, onConnected: () => void) {
+function eventRecords<E>(
+  context: OperationContext,
+  values: Record<string, unknown>,
+  { signal, maxRecordSize }: Pick<EventsHelperOptions, 'signal' | 'maxRecordSize'>,
+  onConnected: () => void,
+) {
   return new DecodedStream<EventRecord<E>>(async () => {
-    const apiVersion = await context.apiVersion(options.signal);
-    const opened = await openStream(context, {
-      operation: 'SystemEvents',
-      method: 'GET',
-      path: '/events',
-      query: { since: options.since, until: options.until, filters: options.filters as Record<string, unknown> | undefined },
-      headers: compareApiVersions(apiVersion, '1.52') >= 0 ? { accept: ACCEPT } : {},
-      signal: options.signal,
-    });
+    const opened = await openOperation(context, 'SystemEvents', values, { signal, accept: ACCEPT });
     onConnected();
-    const decoder = new JsonRecordDecoder<EventRecord<E>>({ maxRecordSize: options.maxRecordSize, context: opened.context, parse: parseEvent });
+    const decoder = new JsonRecordDecoder<EventRecord<E>>({ maxRecordSize, context: opened.context, parse: parseEvent });
     return { chunks: readableChunks(opened.body), decoder };
-  }, options.signal);
+  }, signal);
 }
 
 const TIME_NANO_KEY = '"timeNano":';
@@ -124,7 +126,7 @@ function isRepeat(record: EventRecord<unknown>, boundary: Boundary | undefined):
   return record.nanos < boundary.nanos || (record.nanos === boundary.nanos && boundary.keys.has(record.key));
 }
 
-function reconnectSettings(option: EventsOptions<unknown>['reconnect']): Required<ReconnectOptions> | undefined {
+function reconnectSettings(option: EventsHelperOptions['reconnect']): Required<ReconnectOptions> | undefined {
   if (option === false) return undefined;
   const given = option === true || option === undefined ? {} : option;
   return { initialDelay: given.initialDelay ?? 100, maxDelay: given.maxDelay ?? 5000, timeout: given.timeout ?? 60_000 };
@@ -132,15 +134,6 @@ function reconnectSettings(option: EventsOptions<unknown>['reconnect']): Require
 
 // Losing the engine shows up as a failed connect (refused, socket file gone while it restarts)
 // or as the body breaking off mid-stream. A client closed by its owner is not worth retrying.
-const LOST = new Set(['ECONNREFUSED', 'ENOENT', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
-const CLOSED = new Set(['UND_ERR_CLOSED', 'UND_ERR_DESTROYED']);
-
 function isConnectionLoss(error: unknown): boolean {
-  if (error instanceof DockerConnectionError) return !CLOSED.has(error.code ?? '');
-  for (let current = error, depth = 0; current && depth < 4; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && LOST.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
+  return error instanceof DockerConnectionError && error.code !== CLIENT_CLOSED;
 }

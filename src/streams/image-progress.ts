@@ -1,70 +1,56 @@
-// Registry transfers of images, which answer with a progress stream: pull (POST /images/create)
-// and push. Each returns a ProgressStream: iterate it for the messages, read `.progress` for a
-// progress bar, await `.done` for the outcome. (Load and import live with the archives.)
-import { registryAuthHeader } from '../auth/request-auth.js';
-import type { OperationContext } from '../operation-call.js';
+// Registry transfers of images, which answer with a progress stream: pull (ImageCreate with
+// fromImage) and push. Each returns a ProgressStream: iterate it for the messages, read `.progress`
+// for a progress bar, await `.done` for the outcome. (Load and import live with the archives.)
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
+import { transferCredentials } from '../auth/request-auth.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { openOperation, type OperationContext } from '../request/operation-call.js';
 import { ProgressStream, type ProgressStreamOptions } from './progress.js';
 import { summarizePull, summarizePush, type PullSummary, type PushSummary } from './progress-summaries.js';
-import { openStream, requireApi } from './stream-request.js';
 
 /** Registry credentials (`username`/`password`/`serveraddress`, or `identitytoken`), or an already encoded X-Registry-Auth value. */
 export type RegistryAuth = { username?: string; password?: string; serveraddress?: string; identitytoken?: string; registrytoken?: string } | string;
 
-/** An OCI platform, as the JSON-encoded platform parameters take it. */
-export interface OciPlatform {
-  os: string;
-  architecture: string;
-  variant?: string;
-}
-
-export interface PullOptions extends ProgressStreamOptions {
-  /** Tag or digest, when the reference has none. Without either, `latest` is pulled (never every tag). */
-  tag?: string;
-  /** `os[/arch[/variant]]`. */
-  platform?: string;
+export interface RegistryAuthOption {
   /** Registry credentials; without them those of the Docker CLI configuration for the image's registry are used (`{}`: none). */
   auth?: RegistryAuth;
 }
 
-export interface PushOptions extends ProgressStreamOptions {
-  /** Push only this tag (default: every tag of the repository). */
-  tag?: string;
-  /** Push only this platform of a multi-platform image (API 1.46+). */
-  platform?: OciPlatform;
-  /** Registry credentials; without them those of the Docker CLI configuration for the image's registry are used (`{}`: none). */
-  auth?: RegistryAuth;
-}
+/** The parameters of ImageCreate that concern a pull at API version V (`tag`, `platform`, …). */
+export type PullOptions<V extends ApiVersion = NewestApiVersion> = Omit<
+  OperationParamsOf<'ImageCreate', V>,
+  'fromImage' | 'fromSrc' | 'repo' | 'message' | 'changes' | 'X-Registry-Auth' | 'body'
+> &
+  RegistryAuthOption &
+  ProgressStreamOptions;
+
+/** The parameters of ImagePush at API version V (`tag`, and from 1.46 `platform`). */
+export type PushOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ImagePush', V>, 'name' | 'X-Registry-Auth'> &
+  RegistryAuthOption &
+  ProgressStreamOptions;
+
+type HelperOptions = RegistryAuthOption & ProgressStreamOptions & Record<string, unknown>;
 
 function hasTagOrDigest(reference: string): boolean {
   return reference.includes('@') || reference.slice(reference.lastIndexOf('/') + 1).includes(':');
 }
 
-export function pullImage(context: OperationContext, reference: string, options: PullOptions = {}): ProgressStream<PullSummary> {
-  const tag = options.tag ?? (hasTagOrDigest(reference) ? undefined : 'latest');
-  const open = async () =>
-    openStream(context, {
-      operation: 'ImageCreate',
-      method: 'POST',
-      path: '/images/create',
-      query: { fromImage: reference, tag, platform: options.platform },
-      headers: { 'x-registry-auth': await registryAuthHeader(reference, options.auth, context.cliConfig, options.signal) },
-      signal: options.signal,
-    });
-  return new ProgressStream(open, {}, summarizePull, options);
+export function pullImage(context: OperationContext, reference: string, options: PullOptions<ApiVersion> = {}): ProgressStream<PullSummary> {
+  const { auth, signal, maxRecordSize, ...parameters } = options as HelperOptions;
+  // Without a tag or digest the engine would pull every tag of the repository; the CLI pulls `latest`.
+  const defaults = hasTagOrDigest(reference) ? {} : { tag: 'latest' };
+  const open = async () => {
+    const credentials = await transferCredentials(reference, auth, context.cliConfig, signal);
+    return openOperation(context, 'ImageCreate', { ...parameters, fromImage: reference, 'X-Registry-Auth': credentials }, { signal, defaults });
+  };
+  return new ProgressStream(open, {}, summarizePull, { signal, maxRecordSize });
 }
 
-export function pushImage(context: OperationContext, name: string, options: PushOptions = {}): ProgressStream<PushSummary> {
+export function pushImage(context: OperationContext, name: string, options: PushOptions<ApiVersion> = {}): ProgressStream<PushSummary> {
+  const { auth, signal, maxRecordSize, ...parameters } = options as HelperOptions;
   const open = async () => {
-    const apiVersion = await context.apiVersion(options.signal);
-    if (options.platform) requireApi(apiVersion, '1.46', 'ImagePush parameter "platform"', 'ImagePush');
-    return openStream(context, {
-      operation: 'ImagePush',
-      method: 'POST',
-      path: `/images/${encodeURIComponent(name)}/push`,
-      query: { tag: options.tag, platform: options.platform ? { ...options.platform } : undefined },
-      headers: { 'x-registry-auth': await registryAuthHeader(name, options.auth, context.cliConfig, options.signal) },
-      signal: options.signal,
-    });
+    const credentials = await transferCredentials(name, auth, context.cliConfig, signal);
+    return openOperation(context, 'ImagePush', { ...parameters, name, 'X-Registry-Auth': credentials }, { signal });
   };
-  return new ProgressStream(open, {}, summarizePush, options);
+  return new ProgressStream(open, {}, summarizePush, { signal, maxRecordSize });
 }

@@ -5,7 +5,7 @@ export { demultiplex, jsonRecords } from './parsers.js';
 export { OutputFrame, type OutputStreamName, type DemultiplexOptions } from './output-frames.js';
 export { decodeOutputText, collectOutputText, type OutputText } from './output-text.js';
 export type { JsonRecordOptions } from './json-records.js';
-export type { ContainerLogsOptions, SwarmLogsOptions, LogStream } from './logs.js';
+export type { ContainerLogsOptions, ServiceLogsOptions, TaskLogsOptions, LogStream } from './logs.js';
 export type { StatsOptions, StatsOnceOptions } from './stats.js';
 export type { EventsOptions, ReconnectOptions } from './events.js';
 export type { ContainerStats, DockerEvent, EventFilters } from './stream-types.js';
@@ -14,5 +14,5 @@ export { ProgressStream, type ProgressStreamOptions, type Summarize } from './pr
 export { ProgressView, type ItemProgress } from './progress-view.js';
 export type { ProgressMessage, ProgressDetail } from './progress-types.js';
 export type { PullSummary, PushSummary, PluginSummary } from './progress-summaries.js';
-export type { PullOptions, PushOptions, RegistryAuth, OciPlatform } from './image-progress.js';
-export type { PluginPrivilege, PluginPullOptions, PluginInstallOptions } from './plugin-progress.js';
+export type { PullOptions, PushOptions, RegistryAuth, RegistryAuthOption } from './image-progress.js';
+export type { PluginPrivilege, PluginPullOptions, PluginUpgradeOptions, PluginPushOptions } from './plugin-progress.js';

@@ -1,25 +1,21 @@
 // Logs of a container, a service or a task as an async iterable of output frames. Whether the
-// stream is multiplexed or raw (TTY) comes from the Content-Type from API 1.42 on; before that
-// the engine always says `raw-stream`, so the TTY setting of the container (service, task) decides.
-import { ttyFromContentType } from '../hijack/stream-mode.js';
-import { callOperation, type OperationContext } from '../operation-call.js';
+// stream is multiplexed or raw (TTY) comes from the Content-Type where the engine labels it (see
+// stream-mode.ts), else from the TTY setting of the container (service, task).
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { callOperation, openOperation, type OpenedAnswer, type OperationContext } from '../request/operation-call.js';
 import { DecodedStream, type ItemStream, type OpenedSource } from './decoded-stream.js';
 import { MultiplexedDecoder, OutputFrame, RawOutputDecoder } from './output-frames.js';
 import { readableChunks } from './readable-chunks.js';
-import { openStream, type OpenedStream } from './stream-request.js';
+import { ttyFromContentType } from './stream-mode.js';
 import { encodeTimestamp, type Timestamp } from './timestamps.js';
 
-interface LogsOptionsBase {
-  /** Keep the stream open and deliver new output as it is written (default false). */
-  follow?: boolean;
-  /** Include stdout (default true). */
-  stdout?: boolean;
-  /** Include stderr (default true). */
-  stderr?: boolean;
+type LogOperation = 'ContainerLogs' | 'ServiceLogs' | 'TaskLogs';
+
+/** What the helper takes beyond the operation's own parameters, and where it takes them in friendlier forms. */
+interface LogsHelperOptions {
   /** Only output written at or after this time. */
   since?: Timestamp;
-  /** Prefix every line with its RFC 3339 time (nanoseconds) and a space. */
-  timestamps?: boolean;
   /** Only the last N lines of the existing output (default: all). */
   tail?: number | 'all';
   /** Frames up to this size are delivered whole (default 1 MiB); larger ones in pieces. */
@@ -28,73 +24,66 @@ interface LogsOptionsBase {
   signal?: AbortSignal;
 }
 
-export interface ContainerLogsOptions extends LogsOptionsBase {
+/**
+ * The parameters of the logs operation at API version V (follow, stdout and stderr, which default
+ * to true here, timestamps, …), with times as Date, seconds or RFC 3339 text.
+ */
+type LogsOptionsOf<Id extends LogOperation, V extends ApiVersion> = Omit<OperationParamsOf<Id, V>, 'id' | 'since' | 'until' | 'tail'> & LogsHelperOptions;
+
+export type ContainerLogsOptions<V extends ApiVersion = NewestApiVersion> = LogsOptionsOf<'ContainerLogs', V> & {
   /** Only output written before this time. */
   until?: Timestamp;
-}
-
-export interface SwarmLogsOptions extends LogsOptionsBase {
-  /** Add the extra attributes the log driver records (e.g. labels) to each line. */
-  details?: boolean;
-}
+};
+export type ServiceLogsOptions<V extends ApiVersion = NewestApiVersion> = LogsOptionsOf<'ServiceLogs', V>;
+export type TaskLogsOptions<V extends ApiVersion = NewestApiVersion> = LogsOptionsOf<'TaskLogs', V>;
 
 /** Container output, frame by frame; `batches()` hands it out a network chunk at a time. */
 export type LogStream = ItemStream<OutputFrame>;
 
 interface LogSource {
-  operation: string;
-  route: string;
+  operation: LogOperation;
   inspectOperation: 'ContainerInspect' | 'ServiceInspect' | 'TaskInspect';
   /** Where the inspect answer keeps the TTY setting. */
   ttyPath: readonly string[];
 }
 
 const sources = {
-  container: { operation: 'ContainerLogs', route: '/containers', inspectOperation: 'ContainerInspect', ttyPath: ['Config', 'Tty'] },
-  service: { operation: 'ServiceLogs', route: '/services', inspectOperation: 'ServiceInspect', ttyPath: ['Spec', 'TaskTemplate', 'ContainerSpec', 'TTY'] },
-  task: { operation: 'TaskLogs', route: '/tasks', inspectOperation: 'TaskInspect', ttyPath: ['Spec', 'ContainerSpec', 'TTY'] },
+  container: { operation: 'ContainerLogs', inspectOperation: 'ContainerInspect', ttyPath: ['Config', 'Tty'] },
+  service: { operation: 'ServiceLogs', inspectOperation: 'ServiceInspect', ttyPath: ['Spec', 'TaskTemplate', 'ContainerSpec', 'TTY'] },
+  task: { operation: 'TaskLogs', inspectOperation: 'TaskInspect', ttyPath: ['Spec', 'ContainerSpec', 'TTY'] },
 } satisfies Record<string, LogSource>;
 
-export function containerLogs(context: OperationContext, id: string, options: ContainerLogsOptions = {}): LogStream {
-  return new DecodedStream(() => openLogs(context, sources.container, id, options), options.signal);
+type AnyLogsOptions = LogsHelperOptions & { until?: Timestamp } & Record<string, unknown>;
+
+export function containerLogs(context: OperationContext, id: string, options: ContainerLogsOptions<ApiVersion> = {}): LogStream {
+  return new DecodedStream(() => openLogs(context, sources.container, id, options as AnyLogsOptions), options.signal);
 }
 
-export function serviceLogs(context: OperationContext, id: string, options: SwarmLogsOptions = {}): LogStream {
-  return new DecodedStream(() => openLogs(context, sources.service, id, options), options.signal);
+export function serviceLogs(context: OperationContext, id: string, options: ServiceLogsOptions<ApiVersion> = {}): LogStream {
+  return new DecodedStream(() => openLogs(context, sources.service, id, options as AnyLogsOptions), options.signal);
 }
 
-export function taskLogs(context: OperationContext, id: string, options: SwarmLogsOptions = {}): LogStream {
-  return new DecodedStream(() => openLogs(context, sources.task, id, options), options.signal);
+export function taskLogs(context: OperationContext, id: string, options: TaskLogsOptions<ApiVersion> = {}): LogStream {
+  return new DecodedStream(() => openLogs(context, sources.task, id, options as AnyLogsOptions), options.signal);
 }
 
-async function openLogs(
-  context: OperationContext,
-  source: LogSource,
-  id: string,
-  options: ContainerLogsOptions & SwarmLogsOptions,
-): Promise<OpenedSource<OutputFrame>> {
-  const opened = await openStream(context, {
-    operation: source.operation,
-    method: 'GET',
-    path: `${source.route}/${encodeURIComponent(id)}/logs`,
-    query: {
-      follow: options.follow,
-      stdout: options.stdout ?? true,
-      stderr: options.stderr ?? true,
-      since: options.since === undefined ? undefined : encodeTimestamp(options.since, 'since'),
-      until: options.until === undefined ? undefined : encodeTimestamp(options.until, 'until'),
-      timestamps: options.timestamps,
-      tail: options.tail === undefined ? undefined : String(options.tail),
-      details: options.details,
-    },
-    signal: options.signal,
-  });
-  const tty = ttyFromContentType(opened.headers, opened.apiVersion) ?? (await inspectTty(context, source, id, opened, options.signal));
-  const decoder = tty ? new RawOutputDecoder() : new MultiplexedDecoder({ maxFrameSize: options.maxFrameSize, context: opened.context });
+async function openLogs(context: OperationContext, source: LogSource, id: string, options: AnyLogsOptions): Promise<OpenedSource<OutputFrame>> {
+  const { since, until, tail, maxFrameSize, signal, ...parameters } = options;
+  const values = {
+    ...parameters,
+    id,
+    since: since === undefined ? undefined : encodeTimestamp(since, 'since'),
+    until: until === undefined ? undefined : encodeTimestamp(until, 'until'),
+    tail: tail === undefined ? undefined : String(tail),
+  };
+  // The engine sends neither stream unless asked; a log reader wants both unless it says otherwise.
+  const opened = await openOperation(context, source.operation, values, { signal, defaults: { stdout: true, stderr: true } });
+  const tty = ttyFromContentType(opened.headers, opened.request) ?? (await inspectTty(context, source, id, opened, signal));
+  const decoder = tty ? new RawOutputDecoder() : new MultiplexedDecoder({ maxFrameSize, context: opened.context });
   return { chunks: readableChunks(opened.body), decoder };
 }
 
-async function inspectTty(context: OperationContext, source: LogSource, id: string, opened: OpenedStream, signal?: AbortSignal): Promise<boolean> {
+async function inspectTty(context: OperationContext, source: LogSource, id: string, opened: OpenedAnswer, signal?: AbortSignal): Promise<boolean> {
   try {
     const inspected = await callOperation(context, source.inspectOperation, { id }, { signal });
     const tty = source.ttyPath.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], inspected);

@@ -1,10 +1,11 @@
 // Plugin installs and updates that answer with a progress stream: pull, upgrade and push.
-import type { OperationContext } from '../operation-call.js';
-import { registryAuthHeader } from '../auth/request-auth.js';
-import type { RegistryAuth } from './image-progress.js';
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
+import { transferCredentials } from '../auth/request-auth.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { openOperation, type OperationContext } from '../request/operation-call.js';
+import type { RegistryAuthOption } from './image-progress.js';
 import { ProgressStream, type ProgressStreamOptions } from './progress.js';
 import { summarizePlugin, type PluginSummary } from './progress-summaries.js';
-import { openStream } from './stream-request.js';
 
 /** A privilege a plugin asks for, as `GET /plugins/privileges` lists them; granting means sending them back. */
 export interface PluginPrivilege {
@@ -13,52 +14,54 @@ export interface PluginPrivilege {
   Value: string[];
 }
 
-export interface PluginInstallOptions extends ProgressStreamOptions {
+interface GrantOption {
   /** The privileges granted to the plugin (those it asks for; default none). */
   privileges?: PluginPrivilege[];
-  /** Registry credentials; without them those of the Docker CLI configuration for the plugin's registry are used (`{}`: none). */
-  auth?: RegistryAuth;
 }
 
-export interface PluginPullOptions extends PluginInstallOptions {
-  /** The local name to install it under (default: the remote reference). */
-  name?: string;
+/** The parameters of PluginPull at API version V (`name`: the local name, default the remote reference). */
+export type PluginPullOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'PluginPull', V>, 'remote' | 'X-Registry-Auth' | 'body'> &
+  GrantOption &
+  RegistryAuthOption &
+  ProgressStreamOptions;
+
+export type PluginUpgradeOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'PluginUpgrade', V>, 'name' | 'remote' | 'X-Registry-Auth' | 'body'> &
+  GrantOption &
+  RegistryAuthOption &
+  ProgressStreamOptions;
+
+export type PluginPushOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'PluginPush', V>, 'name' | 'X-Registry-Auth'> &
+  RegistryAuthOption &
+  ProgressStreamOptions;
+
+type HelperOptions = GrantOption & RegistryAuthOption & ProgressStreamOptions & Record<string, unknown>;
+
+export function pullPlugin(context: OperationContext, remote: string, options: PluginPullOptions<ApiVersion> = {}): ProgressStream<PluginSummary> {
+  return pluginStream(context, 'PluginPull', { remote }, remote, options as HelperOptions);
 }
 
-export function pullPlugin(context: OperationContext, remote: string, options: PluginPullOptions = {}): ProgressStream<PluginSummary> {
-  return pluginStream(context, '/plugins/pull', 'PluginPull', { remote, name: options.name }, options);
+export function upgradePlugin(context: OperationContext, name: string, remote: string, options: PluginUpgradeOptions<ApiVersion> = {}): ProgressStream<PluginSummary> {
+  return pluginStream(context, 'PluginUpgrade', { name, remote }, remote, options as HelperOptions);
 }
 
-export function upgradePlugin(context: OperationContext, name: string, remote: string, options: PluginInstallOptions = {}): ProgressStream<PluginSummary> {
-  return pluginStream(context, `/plugins/${encodeURIComponent(name)}/upgrade`, 'PluginUpgrade', { remote }, options);
+export function pushPlugin(context: OperationContext, name: string, options: PluginPushOptions<ApiVersion> = {}): ProgressStream<PluginSummary> {
+  return pluginStream(context, 'PluginPush', { name }, name, options as HelperOptions);
 }
 
-export function pushPlugin(context: OperationContext, name: string, options: Omit<PluginInstallOptions, 'privileges'> = {}): ProgressStream<PluginSummary> {
-  return pluginStream(context, `/plugins/${encodeURIComponent(name)}/push`, 'PluginPush', {}, options, name);
-}
-
+/** `reference`: whose registry the credentials are for (the remote, or the plugin's name for push). */
 function pluginStream(
   context: OperationContext,
-  path: string,
-  operation: string,
-  query: Record<string, string | undefined>,
-  options: PluginInstallOptions,
-  /** The reference whose registry the credentials are for (the remote, or the plugin's name for push). */
-  reference = query.remote ?? '',
+  operation: 'PluginPull' | 'PluginUpgrade' | 'PluginPush',
+  values: Record<string, unknown>,
+  reference: string,
+  options: HelperOptions,
 ): ProgressStream<PluginSummary> {
-  const granting = operation !== 'PluginPush';
-  const open = async () =>
-    openStream(context, {
-      operation,
-      method: 'POST',
-      path,
-      query,
-      headers: {
-        'x-registry-auth': await registryAuthHeader(reference, options.auth, context.cliConfig, options.signal),
-        ...(granting ? { 'content-type': 'application/json' } : {}),
-      },
-      body: granting ? JSON.stringify(options.privileges ?? []) : undefined,
-      signal: options.signal,
-    });
-  return new ProgressStream(open, {}, summarizePlugin, options);
+  const { privileges, auth, signal, maxRecordSize, ...parameters } = options;
+  const open = async () => {
+    const credentials = await transferCredentials(reference, auth, context.cliConfig, signal);
+    // Pull and upgrade take the granted privileges as their body; push has none.
+    const body = operation === 'PluginPush' ? {} : { body: privileges ?? [] };
+    return openOperation(context, operation, { ...parameters, ...values, ...body, 'X-Registry-Auth': credentials }, { signal });
+  };
+  return new ProgressStream(open, {}, summarizePlugin, { signal, maxRecordSize });
 }

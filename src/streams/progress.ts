@@ -8,7 +8,7 @@ import { JsonRecordDecoder } from './json-records.js';
 import type { ProgressMessage } from './progress-types.js';
 import { ProgressView } from './progress-view.js';
 import { readableChunks } from './readable-chunks.js';
-import type { OpenedStream } from './stream-request.js';
+import type { OpenedAnswer } from '../request/operation-call.js';
 
 /** Folds one message into the summary `done` resolves with. */
 export type Summarize<S> = (summary: S, message: ProgressMessage) => void;
@@ -23,7 +23,7 @@ export interface ProgressStreamOptions {
 export class ProgressStream<S> implements AsyncIterable<ProgressMessage> {
   /** The messages read so far, aggregated per item (layer) and in total: what a progress bar shows. */
   readonly progress = new ProgressView();
-  readonly #open: () => Promise<OpenedStream>;
+  readonly #open: () => Promise<OpenedAnswer>;
   readonly #summary: S;
   readonly #summarize: Summarize<S>;
   readonly #options: ProgressStreamOptions;
@@ -32,7 +32,7 @@ export class ProgressStream<S> implements AsyncIterable<ProgressMessage> {
   #reader: 'caller' | 'done' | undefined;
   #drainScheduled = false;
 
-  constructor(open: () => Promise<OpenedStream>, summary: S, summarize: Summarize<S>, options: ProgressStreamOptions = {}) {
+  constructor(open: () => Promise<OpenedAnswer>, summary: S, summarize: Summarize<S>, options: ProgressStreamOptions = {}) {
     this.#open = open;
     this.#summary = summary;
     this.#summarize = summarize;

@@ -1,45 +1,45 @@
 // Resource usage of a container: a stream of samples (about one a second) or a single one.
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
 import { DockerResponseError } from '../errors.js';
-import type { OperationContext } from '../operation-call.js';
+import type { OperationParamsOf } from '../operation-surface.js';
+import { openOperation, type OperationContext } from '../request/operation-call.js';
 import { DecodedStream, type ItemStream } from './decoded-stream.js';
 import { JsonRecordDecoder } from './json-records.js';
 import { readableChunks } from './readable-chunks.js';
-import { openStream } from './stream-request.js';
 
-export interface StatsOptions {
+interface StatsHelperOptions {
   /** Aborting ends the iteration quietly and closes the connection. */
   signal?: AbortSignal;
   /** Largest record accepted, in bytes (default 8 MiB). */
   maxRecordSize?: number;
 }
 
-export interface StatsOnceOptions extends StatsOptions {
+/** The parameters of ContainerStats at API version V, but `stream`, which the helper chooses. */
+export type StatsOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ContainerStats', V>, 'id' | 'stream' | 'one-shot'> & StatsHelperOptions;
+
+export type StatsOnceOptions<V extends ApiVersion = NewestApiVersion> = StatsOptions<V> & {
   /**
    * Answer at once with a single reading, leaving the `precpu_stats` empty (default false: the
    * engine takes two readings a second apart so CPU usage can be computed from the difference).
    */
   oneShot?: boolean;
-}
+};
 
-function statsRecords<T>(context: OperationContext, id: string, stream: boolean, options: StatsOnceOptions): DecodedStream<T> {
+function statsRecords<T>(context: OperationContext, id: string, stream: boolean, options: StatsOnceOptions<ApiVersion>): DecodedStream<T> {
+  const { signal, maxRecordSize, oneShot, ...parameters } = options;
   return new DecodedStream<T>(async () => {
-    const opened = await openStream(context, {
-      operation: 'ContainerStats',
-      method: 'GET',
-      path: `/containers/${encodeURIComponent(id)}/stats`,
-      query: { stream, 'one-shot': stream ? undefined : options.oneShot },
-      signal: options.signal,
-    });
-    return { chunks: readableChunks(opened.body), decoder: new JsonRecordDecoder<T>({ maxRecordSize: options.maxRecordSize, context: opened.context }) };
-  }, options.signal);
+    const values = { ...parameters, id, stream, 'one-shot': stream ? undefined : oneShot };
+    const opened = await openOperation(context, 'ContainerStats', values, { signal });
+    return { chunks: readableChunks(opened.body), decoder: new JsonRecordDecoder<T>({ maxRecordSize, context: opened.context }) };
+  }, signal);
 }
 
 /** Samples until the container is removed or the signal aborts (a stopped container keeps sending empty ones). */
-export function containerStats<T>(context: OperationContext, id: string, options: StatsOptions = {}): ItemStream<T> {
+export function containerStats<T>(context: OperationContext, id: string, options: StatsOptions<ApiVersion> = {}): ItemStream<T> {
   return statsRecords<T>(context, id, true, options);
 }
 
-export async function containerStatsOnce<T>(context: OperationContext, id: string, options: StatsOnceOptions = {}): Promise<T> {
+export async function containerStatsOnce<T>(context: OperationContext, id: string, options: StatsOnceOptions<ApiVersion> = {}): Promise<T> {
   const records = statsRecords<T>(context, id, false, options);
   try {
     const first = await records.next();

@@ -94,10 +94,22 @@ describe('client against a fake engine', () => {
     await docker.close();
   });
 
-  it('reports an engine whose /_ping has no Api-Version header (no real engine does this)', async () => {
-    engine = await fakeEngine((req, res) => json(res, 200, []), { apiVersion: null });
+  it('asks /version when /_ping has no Api-Version header (a proxy stripped it; no real engine omits it)', async () => {
+    engine = await fakeEngine((req, res) => json(res, 200, []), { apiVersion: null, versionAnswer: { ApiVersion: '1.43', MinAPIVersion: '1.24' } });
     const docker = createDocker({ socketPath: engine.socketPath });
-    await expect(docker.containers.list()).rejects.toThrow(/no usable Api-Version header/);
+    await expect(docker.containers.list()).resolves.toEqual([]);
+    expect(engine.requests).toEqual(['GET /_ping', 'GET /version', 'GET /v1.43/containers/json']);
+    await docker.close();
+  });
+
+  it('says what it tried when neither /_ping nor /version names a version (no real engine does this)', async () => {
+    engine = await fakeEngine((req, res) => json(res, 200, []), { apiVersion: null, versionAnswer: { Version: 'compatible' } });
+    const docker = createDocker({ socketPath: engine.socketPath });
+    const error = await docker.containers.list().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DockerResponseError);
+    expect((error as Error).message).toBe(
+      'cannot tell which API versions the engine speaks: its /_ping answer carries no usable Api-Version header (got undefined) and its /version answer no usable ApiVersion (got undefined)',
+    );
     await docker.close();
   });
 

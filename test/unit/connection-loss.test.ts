@@ -1,5 +1,5 @@
 // A connection that breaks after the engine has started answering — the engine crashed — must end
-// every kind of call with DockerConnectionError, never undici's own SocketError and never a quiet
+// every kind of call with DockerConnectionError, never node:http's own error and never a quiet
 // end. A local unix-socket server plays an engine that dies mid-answer (real daemons killed with
 // SIGKILL are in test/engine/faults.test.ts).
 import type { ServerResponse } from 'node:http';
@@ -34,7 +34,7 @@ const tarStart = (res: ServerResponse) => {
 
 function expectBrokenConnection(error: unknown, operation: string): void {
   expect(error).toBeInstanceOf(DockerConnectionError);
-  expect(error).toMatchObject({ code: 'UND_ERR_SOCKET', operation, endpoint: `unix://${engine!.socketPath}` });
+  expect(error).toMatchObject({ code: 'ERR_CONNECTION_CLOSED', operation, endpoint: `unix://${engine!.socketPath}` });
   expect((error as Error).message).toContain('the connection closed unexpectedly');
 }
 

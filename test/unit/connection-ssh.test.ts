@@ -1,7 +1,7 @@
 // ssh:// endpoints without an ssh server: URL parsing, the command line handed to `ssh`, and the
 // connector driven through stand-in `ssh` programs this test writes. One stand-in relays its stdio
 // to a local fake engine (what `docker system dial-stdio` does on the remote side), so requests and
-// half-close run the whole undici path; others fail the way ssh fails. The real thing, with sshd,
+// half-close run the whole node:http path; others fail the way ssh fails. The real thing, with sshd,
 // is test/engine/connection-ssh.test.ts.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../src/connection/dispatcher.js';
+import { connect } from '../../src/connection/connect.js';
 import { resolveEndpoint } from '../../src/connection/endpoint.js';
 import { SshSocket } from '../../src/connection/ssh-socket.js';
 import { parseSshUrl, sshArguments } from '../../src/connection/ssh-destination.js';
 import { createDocker, DockerConnectionError, DockerUsageError } from '../../src/index.js';
-import { send } from '../../src/transport.js';
+import { bodyText } from '../../src/request/answer-body.js';
+import { exchange } from '../../src/request/http-exchange.js';
 import { liveChildren } from '../support/child-processes.js';
 import { fakeEngine, type FakeEngine } from './support/fake-engine.js';
 
@@ -108,12 +109,17 @@ describe('the ssh connector with stand-in ssh programs', () => {
     const connection = connect(resolveEndpoint({ host: 'ssh://tester@remote.example:2200', ssh: { command: relay }, env: relayEnv() }));
     const body = 'x'.repeat(1_000_000);
     const answers = await Promise.all(
-      [1, 2, 3].map(async () => JSON.parse(await (await send(connection, { method: 'POST', path: '/echo-body', body })).body.text()) as { received: string }),
+      [1, 2, 3].map(async () => {
+        const answer = await exchange(connection, { method: 'POST', path: '/echo-body', headers: {}, body, context: {} });
+        if (answer.kind !== 'answer') throw new Error('the fake engine upgraded the connection');
+        return JSON.parse(await bodyText(answer.body)) as { received: string };
+      }),
     );
     expect(answers.map((answer) => answer.received.length)).toEqual([body.length, body.length, body.length]);
     // Three requests at once need three connections: one relay for the client, three for these.
     expect((await childPids()).length).toBe(4);
-    await Promise.all([docker.close(), connection.dispatcher.close()]);
+    await docker.close();
+    connection.close();
     await waitUntil(async () => (await childPids()).length === 0);
     const first = JSON.parse(readFileSync(log, 'utf8').split('\n')[0]!) as string[];
     expect(first).toEqual(['-i', '/keys/test', '-o', 'ConnectTimeout=30', '-o', 'BatchMode=yes', '-T', '-l', 'tester', '-p', '2200', '--', 'remote.example', 'docker', 'system', 'dial-stdio']);

@@ -119,11 +119,13 @@ describe('the WebSocket handshake', () => {
       socket.write(closeFrame());
     }, '1.41');
     await client.attachWebSocket('web').done;
-    expect(Object.fromEntries(new URL(server!.upgrades[0]!.url, 'http://engine').searchParams)).toEqual({ stream: '1', logs: '0' });
+    expect(Object.fromEntries(new URL(server!.upgrades[0]!.url, 'http://engine').searchParams)).toEqual({ stream: '1' });
+    await client.attachWebSocket('web', { stdin: true, stdout: true }).done;
+    expect(Object.fromEntries(new URL(server!.upgrades[1]!.url, 'http://engine').searchParams)).toEqual({ stream: '1' });
     const refused = client.attachWebSocket('web', { stderr: false });
     await expect(refused.attached).rejects.toBeInstanceOf(DockerVersionError);
-    await expect(refused.done).rejects.toThrow(/from API 1\.42 on; this connection speaks 1\.41/);
-    expect(server!.upgrades).toHaveLength(1);
+    await expect(refused.done).rejects.toThrow(/parameter "stderr" needs API 1\.42 or newer; this connection speaks 1\.41/);
+    expect(server!.upgrades).toHaveLength(2);
   });
 
   it('fails when the engine answers without the matching Sec-WebSocket-Accept', async () => {

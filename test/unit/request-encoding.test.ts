@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRequest, type ParamSpec } from '../../src/request-encoding.js';
+import { encodeRequest, type ParamSpec } from '../../src/request/build-request.js';
 
 const params: ParamSpec[] = [
   { name: 'id', in: 'path', encoding: 'plain', required: true },

@@ -315,7 +315,7 @@ describe('docker.logs against a fake engine', () => {
     await collectOutputText(docker.serviceLogs('svc', { details: true, tail: 'all' }));
     expect(engine.requests.slice(1)).toEqual([
       'GET /v1.45/containers/a%2Fb/logs?follow=1&stdout=1&stderr=0&since=1704164645.678000000&until=1700000000.500000000&timestamps=1&tail=10',
-      'GET /v1.45/services/svc/logs?stdout=1&stderr=1&tail=all&details=1',
+      'GET /v1.45/services/svc/logs?details=1&stdout=1&stderr=1&tail=all',
     ]);
     await docker.close();
   });

@@ -4,7 +4,7 @@
 import { inject } from 'vitest';
 import { createDocker, type Docker } from '../../../src/index.js';
 import { compareApiVersions, type ApiVersion } from '../../../src/api-version.js';
-import { operationRows } from '../../../src/operation-call.js';
+import { operationRows } from '../../../src/request/operation-call.js';
 import { conformanceFor, type Conformance } from './conformance.js';
 import type { EngineInfo } from './global-setup.js';
 

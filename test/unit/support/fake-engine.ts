@@ -21,6 +21,8 @@ export interface FakeEngineOptions {
   minApiVersion?: string;
   /** How many /_ping requests fail with 500 before it answers. */
   failingPings?: number;
+  /** The body /version answers with, instead of the one made from the versions above. */
+  versionAnswer?: unknown;
 }
 
 export async function fakeEngine(handler: Handler, options: FakeEngineOptions = {}): Promise<FakeEngine> {
@@ -39,7 +41,7 @@ export async function fakeEngine(handler: Handler, options: FakeEngineOptions = 
     }
     if (req.url === '/version') {
       res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ ApiVersion: options.apiVersion ?? '1.45', MinAPIVersion: options.minApiVersion ?? '1.24' }));
+      res.end(JSON.stringify(options.versionAnswer ?? { ApiVersion: options.apiVersion ?? '1.45', MinAPIVersion: options.minApiVersion ?? '1.24' }));
       return;
     }
     handler(req, res);
