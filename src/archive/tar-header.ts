@@ -167,7 +167,7 @@ function splitUstar(name: Buffer): { prefix: Buffer; rest: Buffer } | undefined 
   const slash = name.lastIndexOf(0x2f, Math.min(name.length, PREFIX_SIZE + 1) - 1);
   if (slash <= 0) return undefined;
   const rest = name.subarray(slash + 1);
-  if (rest.length === 0 || slash > PREFIX_SIZE) return undefined;
+  if (rest.length === 0 || rest.length > NAME_SIZE || slash > PREFIX_SIZE) return undefined;
   return { prefix: name.subarray(0, slash), rest };
 }
 
