@@ -39,7 +39,7 @@ const decode = (chunks: Buffer[], maxRecordSize?: number) => outcomeOf(jsonRecor
 
 // Bytes that are mostly JSON punctuation and separators, so damage meets the parser's edge cases.
 const jsonishBytes = fc
-  .array(fc.constantFrom(...'{}[]":,0123456789.eE-+ntrufals \\u'.split(''), '\n', '\r', RS, 'é', '😀', '\x00'), { maxLength: 200 })
+  .array(fc.constantFrom(...'{}[]":,0123456789.eE-+ntrufals \\u'.split(''), '\n', '\r', RS, 'é', '😀', '\x00'), { maxLength: 200, size: 'max' })
   .map((parts) => Buffer.from(parts.join('')));
 
 describe('JsonRecordDecoder', () => {
@@ -57,7 +57,7 @@ describe('JsonRecordDecoder', () => {
 
   it('gives the same records and the same typed error however damaged input is cut', async () => {
     const hostile = fc.oneof(
-      fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
+      fc.uint8Array({ maxLength: 300, size: 'max' }).map((bytes) => Buffer.from(bytes)),
       jsonishBytes,
       fc.tuple(validStream, mutations).map(([{ bytes }, list]) => mutate(bytes, list)),
     );
@@ -79,7 +79,7 @@ describe('JsonRecordDecoder', () => {
   });
 
   it('refuses a record that never ends once it passes the limit, having read at most one chunk beyond it', async () => {
-    const noNewline = fc.uint8Array({ minLength: 1, maxLength: 300 }).map((bytes) => Buffer.from(bytes.map((byte) => (byte === 0x0a ? 0x20 : byte))));
+    const noNewline = fc.uint8Array({ minLength: 1, maxLength: 300, size: 'max' }).map((bytes) => Buffer.from(bytes.map((byte) => (byte === 0x0a ? 0x20 : byte))));
     await fc.assert(
       fc.asyncProperty(validStream, fc.integer({ min: 1, max: 2000 }), fc.array(noNewline, { minLength: 1, maxLength: 8 }), async ({ expected, bytes }, limit, pieces) => {
         // The valid records end with a newline here, so the endless one starts a line of its own.

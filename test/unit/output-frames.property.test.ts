@@ -18,7 +18,7 @@ interface Frame {
 const frameArb: fc.Arbitrary<Frame> = fc.record({
   // 0 (stdin) reads as stdout.
   stream: fc.constantFrom(0, 1, 2),
-  data: fc.oneof({ weight: 4, arbitrary: fc.uint8Array({ maxLength: 40 }) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 2000 }) }),
+  data: fc.oneof({ weight: 4, arbitrary: fc.uint8Array({ maxLength: 40 }) }, { weight: 1, arbitrary: fc.uint8Array({ maxLength: 2000, size: 'max' }) }),
 });
 const framesArb = fc.array(frameArb, { maxLength: 12 });
 
@@ -90,7 +90,7 @@ describe('MultiplexedDecoder', () => {
 
   it('ends with the same frames and the same typed error however damaged input is cut', async () => {
     const hostile = fc.oneof(
-      fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes)),
+      fc.uint8Array({ maxLength: 300, size: 'max' }).map((bytes) => Buffer.from(bytes)),
       fc.tuple(framesArb, mutations).map(([frames, list]) => mutate(encode(frames), list)),
       // Headers that only differ from valid ones in a byte or two are likelier to get past the first check.
       fc.tuple(framesArb, fc.constantFrom(3, 4, 0x80), fc.uint8Array({ maxLength: 30 })).map(([frames, stream, tail]) =>
@@ -190,7 +190,7 @@ describe('MultiplexedDecoder', () => {
 describe('RawOutputDecoder', () => {
   it('hands over every byte as stdout, in order, however the output is cut, and never fails', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), cutPoints, async (bytes, cuts) => {
+      fc.asyncProperty(fc.uint8Array({ maxLength: 2000, size: 'max' }), cutPoints, async (bytes, cuts) => {
         const chunks = splitAt(bytes, cuts);
         const { items, error } = await outcomeOf(new DecodedStream(async () => ({ chunks: chunksOf(chunks), decoder: new RawOutputDecoder() })));
         expect(error).toBeUndefined();

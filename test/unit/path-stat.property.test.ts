@@ -72,8 +72,8 @@ describe('decodePathStat', () => {
         return base64(`{${[...fields, ...replaced].map(([key, text]) => `"${key}":${text}`).join(',')}}`);
       });
     const hostile = fc.oneof(
-      fc.string({ maxLength: 60 }),
-      fc.uint8Array({ maxLength: 60 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+      fc.string({ maxLength: 60, size: 'max' }),
+      fc.uint8Array({ maxLength: 60, size: 'max' }).map((bytes) => Buffer.from(bytes).toString('base64')),
       fc.jsonValue({ maxDepth: 2 }).map((value) => base64(JSON.stringify(value))),
       wrongTypes,
       fc.tuple(statArb, mutations).map(([{ wire }, list]) => mutate(Buffer.from(JSON.stringify(wire)), list).toString('base64')),

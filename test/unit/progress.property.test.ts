@@ -150,7 +150,7 @@ describe('ProgressStream', () => {
     const hostile = fc.oneof(
       fc.array(fc.oneof(hostileLine, messageArb.map((message) => JSON.stringify(message))), { maxLength: 8 }).map(encode),
       fc.tuple(fc.array(messageArb, { maxLength: 8 }), mutations).map(([messages, list]) => mutate(encode(messages.map((m) => JSON.stringify(m))), list)),
-      fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+      fc.uint8Array({ maxLength: 200, size: 'max' }).map((bytes) => Buffer.from(bytes)),
     );
     await fc.assert(
       fc.asyncProperty(hostile, fc.constantFrom(...summarizers), cutPoints, async (bytes, [fields, summarize], cuts) => {
