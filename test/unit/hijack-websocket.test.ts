@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDocker, DockerConnectionError, DockerResponseError, DockerVersionError, NotFoundError, type Docker } from '../../src/index.js';
 import { answerError, hijackServer, readText as readAll, tick, type HijackServer, type UpgradeHandler, type UpgradeRequest } from './support/hijack-server.js';
+import { clientFrames, closeFrame, serverFrame, type ClientFrame } from './support/websocket-frames.js';
 
 let server: HijackServer | undefined;
 let docker: Docker | undefined;
@@ -34,57 +35,6 @@ function accept(request: UpgradeRequest, socket: Socket, acceptKey?: string): vo
   const key = acceptKey ?? createHash('sha1').update(`${request.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
   socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${key}\r\n\r\n`);
 }
-
-/** A frame as a server writes it (unmasked unless asked), with any header bits the test wants. */
-function serverFrame(opcode: number, payload: string | Buffer, { fin = true, masked = false, rsv = 0 } = {}): Buffer {
-  const data = typeof payload === 'string' ? Buffer.from(payload) : payload;
-  const length = data.length < 126 ? [data.length] : data.length < 0x10000 ? [126, data.length >> 8, data.length & 0xff] : undefined;
-  if (!length) {
-    const header = Buffer.alloc(10);
-    header[0] = (fin ? 0x80 : 0) | rsv | opcode;
-    header[1] = 127 | (masked ? 0x80 : 0);
-    header.writeUInt32BE(data.length, 6);
-    return Buffer.concat([header, data]);
-  }
-  const header = Buffer.from([(fin ? 0x80 : 0) | rsv | opcode, ...length]);
-  if (masked) header[1]! |= 0x80;
-  return Buffer.concat([header, masked ? Buffer.alloc(4) : Buffer.alloc(0), data]);
-}
-
-const closeFrame = () => serverFrame(0x8, Buffer.from([0x03, 0xe8]));
-
-interface ClientFrame {
-  opcode: number;
-  fin: boolean;
-  masked: boolean;
-  payload: Buffer;
-}
-
-/** Collects the client's frames as the server reads them, unmasking each. */
-function clientFrames(socket: Socket): ClientFrame[] {
-  const frames: ClientFrame[] = [];
-  let pending = Buffer.alloc(0);
-  socket.on('data', (chunk: Buffer) => {
-    pending = Buffer.concat([pending, chunk]);
-    for (;;) {
-      if (pending.length < 2) return;
-      let length = pending[1]! & 0x7f;
-      let at = 2;
-      if (length === 126) [length, at] = [pending.readUInt16BE(2), 4];
-      else if (length === 127) [length, at] = [Number(pending.readBigUInt64BE(2)), 10];
-      const masked = (pending[1]! & 0x80) !== 0;
-      if (pending.length < at + (masked ? 4 : 0) + length) return;
-      const mask = masked ? pending.subarray(at, at + 4) : Buffer.alloc(4);
-      const start = at + (masked ? 4 : 0);
-      const payload = Buffer.from(pending.subarray(start, start + length).map((byte, i) => byte ^ mask[i & 3]!));
-      frames.push({ opcode: pending[0]! & 0x0f, fin: (pending[0]! & 0x80) !== 0, masked, payload });
-      pending = pending.subarray(start + length);
-    }
-  });
-  socket.resume();
-  return frames;
-}
-
 
 async function writeByteByByte(socket: Socket, bytes: Buffer): Promise<void> {
   for (const byte of bytes) {
