@@ -1,10 +1,12 @@
-// npm run generate [-- --check]
+// npm run generate [-- --check] [--spec DIR --out DIR]
 // spec/ → generated/openapi/v*.json (one bundled document per API version),
 //         generated/types/v*.ts (openapi-typescript per version),
 //         generated/operations.ts (the operation table) and generated/versions.ts.
 // With --check nothing is written: it exits 1 when generated/ differs from what spec/ produces.
+// --spec and --out generate from another copy of the spec into another folder (the test that
+// proves a new API version needs no change in src/ uses them).
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSpec } from './generate/bundle.mjs';
 import { documentFor, versionRange } from './generate/versions.mjs';
@@ -13,10 +15,15 @@ import { typesFor } from './generate/types.mjs';
 import { versionsModule, operationsModule } from './generate/modules.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'generated');
+const argument = (name) => {
+  const at = process.argv.indexOf(name);
+  return at === -1 ? undefined : process.argv[at + 1];
+};
+const specDir = resolve(argument('--spec') ?? join(root, 'spec'));
+const outDir = resolve(argument('--out') ?? join(root, 'generated'));
 const check = process.argv.includes('--check');
 
-const full = bundleSpec(join(root, 'spec'));
+const full = bundleSpec(specDir);
 const { oldest, newest } = full['x-api-versions'];
 const versions = versionRange(oldest, newest);
 
