@@ -19,7 +19,7 @@ const nameArb: fc.Arbitrary<string | Uint8Array> = fc
     fc.string({ unit: printable, minLength: 1, maxLength: 100, size: 'max' }),
     // Paths around the 100-byte name and 155-byte prefix fields, and past both.
     fc.array(segment, { minLength: 2, maxLength: 10 }).map((parts) => parts.join('/')),
-    fc.string({ unit: 'binary', minLength: 1, maxLength: 60, size: 'max' }).filter((name) => name.isWellFormed()),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 60, size: 'max' }).filter((name) => Buffer.from(name).toString() === name),
     fc.array(fc.constantFrom('é', '😀', '中', 'ü', 'a', '/'), { minLength: 1, maxLength: 70, size: 'max' }).map((parts) => parts.join('')),
     fc.uint8Array({ minLength: 1, maxLength: 300, size: 'max' }),
   )
