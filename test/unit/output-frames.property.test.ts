@@ -180,6 +180,7 @@ describe('MultiplexedDecoder', () => {
         const bytes = Buffer.concat([encode(before), frame(3, Buffer.from(message)), encode(after)]);
         const { items, error } = await decode(splitAt(bytes, cuts));
         expect(error).toBeInstanceOf(DockerStreamError);
+        expect((error as Error).message).toBe(Buffer.from(message).toString('utf8').trim() || 'the engine reported an error in the stream without a message');
         expect(runs(items)).toEqual(runs(before.map((f) => ({ stream: streamName(f.stream), data: f.data }))));
       }),
       { numRuns: 100 },
