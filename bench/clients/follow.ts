@@ -3,7 +3,7 @@
 // `{"seconds":…,"bytes":…,"peakRssMiB":…}` (peak RSS from the kernel's high-water mark).
 // Usage: follow.ts <client> <socket> <container id> <api version> <bytes per second>
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
+import { get, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
@@ -12,6 +12,7 @@ import { createDocker } from '../../src/index.js';
 
 const [client, socketPath, id, apiVersion, rateText] = process.argv.slice(2) as [string, string, string, string, string];
 const bytesPerMs = Number(rateText) / 1000;
+const path = `/v${apiVersion}/containers/${id}/logs?follow=1&stdout=1&stderr=1`;
 
 let consumed = 0;
 const started = performance.now();
@@ -53,8 +54,17 @@ const clients: Record<string, () => Promise<void>> = {
 
   async 'raw-undici'() {
     const dispatcher = new Agent({ connect: { socketPath }, bodyTimeout: 0 });
-    const { body } = await request(`http://localhost/v${apiVersion}/containers/${id}/logs?follow=1&stdout=1&stderr=1`, { dispatcher });
+    const { body } = await request(`http://localhost${path}`, { dispatcher });
     for await (const chunk of body) {
+      const wait = aheadBy((chunk as Buffer).length);
+      if (wait) await sleep(wait);
+    }
+  },
+
+  // The baseline: node:http's own body, pulled chunk by chunk, so it buffers no more than its high-water mark.
+  async 'raw-http'() {
+    const response = await new Promise<IncomingMessage>((resolve, reject) => get({ socketPath, path }, resolve).on('error', reject));
+    for await (const chunk of response) {
       const wait = aheadBy((chunk as Buffer).length);
       if (wait) await sleep(wait);
     }

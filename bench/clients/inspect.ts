@@ -2,6 +2,7 @@
 // one container N times one after another, then N times with C calls in flight, and prints
 // `{"sequential":seconds,"concurrent":seconds}`.
 // Usage: inspect.ts <client> <socket> <container id> <api version> <calls> <concurrency>
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import Docker from 'dockerode';
 import { Agent, request } from 'undici';
 import { createDocker } from '../../src/index.js';
@@ -9,25 +10,50 @@ import { createDocker } from '../../src/index.js';
 const [client, socketPath, id, apiVersion, callsText, concurrencyText] = process.argv.slice(2) as [string, string, string, string, string, string];
 const calls = Number(callsText);
 const concurrency = Number(concurrencyText);
+const path = `/v${apiVersion}/containers/${id}/json`;
 
-function inspector(): () => Promise<unknown> {
-  if (client === 'library') {
+/** Each client's one inspect call, made once its connection pool is set up. */
+const inspectors: Record<string, () => () => Promise<unknown>> = {
+  library() {
     const docker = createDocker({ socketPath });
     return () => docker.containers.inspect({ id });
-  }
-  if (client === 'dockerode') {
+  },
+
+  dockerode() {
     const container = new Docker({ socketPath }).getContainer(id);
     return () => container.inspect();
-  }
-  const dispatcher = new Agent({ connect: { socketPath } });
-  const url = `http://localhost/v${apiVersion}/containers/${id}/json`;
-  return async () => {
-    const { statusCode, body } = await request(url, { dispatcher });
-    const parsed = await body.json();
-    if (statusCode !== 200) throw new Error(`inspect answered ${statusCode}`);
-    return parsed;
-  };
-}
+  },
+
+  'raw-undici'() {
+    const dispatcher = new Agent({ connect: { socketPath } });
+    const url = `http://localhost${path}`;
+    return async () => {
+      const { statusCode, body } = await request(url, { dispatcher });
+      const parsed = await body.json();
+      if (statusCode !== 200) throw new Error(`inspect answered ${statusCode}`);
+      return parsed;
+    };
+  },
+
+  // The least node:http needs for the same call: a keep-alive pool on the socket, the body read whole.
+  'raw-http'() {
+    const agent = new HttpAgent({ keepAlive: true });
+    return () =>
+      new Promise((resolve, reject) => {
+        const outgoing = httpRequest({ socketPath, path, agent }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            if (response.statusCode !== 200) return reject(new Error(`inspect answered ${response.statusCode}`));
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          });
+        });
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+  },
+};
 
 async function timed(total: number, inFlight: number, inspect: () => Promise<unknown>): Promise<number> {
   let started = 0;
@@ -43,7 +69,7 @@ async function timed(total: number, inFlight: number, inspect: () => Promise<unk
   return (performance.now() - begin) / 1000;
 }
 
-const inspect = inspector();
+const inspect = inspectors[client]!();
 await timed(200, concurrency, inspect); // warm-up: connections, JIT
 const sequential = await timed(calls, 1, inspect);
 const concurrent = await timed(calls, concurrency, inspect);
