@@ -44,6 +44,8 @@ class WebSocketDuplex extends Duplex {
   #inMessage = false;
   #closeReceived = false;
   #closeSent = false;
+  // A failure that came while decoded output still waited for the reader: raised once it has taken that output.
+  #failure: Error | undefined;
 
   constructor(socket: Duplex, context: DockerErrorContext) {
     super({ readableHighWaterMark: HIGH_WATER_MARK, allowHalfOpen: true });
@@ -51,12 +53,15 @@ class WebSocketDuplex extends Duplex {
     this.#context = context;
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('end', () => this.#socketEnded());
-    socket.on('error', (error) => this.destroy(error));
-    socket.on('close', () => (this.#closeReceived ? undefined : this.destroy(new Error('the connection closed without a WebSocket close frame'))));
+    socket.on('error', (error) => this.#fail(error));
+    socket.on('close', () => (this.#closeReceived ? undefined : this.#fail(new Error('the connection closed without a WebSocket close frame'))));
   }
 
   override _read(): void {
-    this.#socket.resume();
+    if (!this.#failure) this.#socket.resume();
+    else if (this.readableLength === 0) this.destroy(this.#failure);
+    // An empty push: nothing to add, ask again once the reader has taken more.
+    else this.push(Buffer.alloc(0));
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -83,11 +88,11 @@ class WebSocketDuplex extends Duplex {
   }
 
   #receive(chunk: Buffer): void {
-    if (this.#closeReceived || this.destroyed) return;
+    if (this.#closeReceived || this.#failure || this.destroyed) return;
     try {
       this.#parse(this.#pending.length > 0 ? Buffer.concat([this.#pending, chunk]) : chunk);
     } catch (error) {
-      this.destroy(error as Error);
+      this.#fail(error as Error);
     }
   }
 
@@ -170,9 +175,20 @@ class WebSocketDuplex extends Duplex {
 
   #socketEnded(): void {
     if (this.#closeReceived) return;
-    this.destroy(this.#remaining > 0 || this.#pending.length > 0
+    this.#fail(this.#remaining > 0 || this.#pending.length > 0
       ? this.#protocolError('the connection ended inside a frame')
       : new Error('the connection closed without a WebSocket close frame'));
+  }
+
+  // What was decoded before a failure is still the engine's output, as with a multiplexed stream:
+  // destroying the stream at once would drop whatever a reader that lags behind has not taken yet.
+  #fail(error: Error): void {
+    if (this.destroyed) return;
+    this.#failure ??= error;
+    this.#socket.destroy();
+    if (this.readableLength === 0) this.destroy(this.#failure);
+    // The read asked for last waits for the socket, which sends nothing more: an empty push ends it, so _read is asked again.
+    else this.push(Buffer.alloc(0));
   }
 
   #protocolError(what: string): DockerResponseError {

@@ -17,7 +17,7 @@ const NO_CLOSE_FRAME = /^the connection closed without a WebSocket close frame$/
  * A WebSocket over an in-memory socket, read the way a hijacked session reads it (flowing, from
  * 'data'), with the frames it writes back collected on the engine's side.
  */
-function session() {
+function session({ lagging = false } = {}) {
   const engineSide = new PassThrough();
   const socket = new Duplex({
     read() {},
@@ -34,10 +34,11 @@ function session() {
   const ws = websocketDuplex(socket, context);
   const output: Buffer[] = [];
   const state: { error?: unknown } = {};
-  ws.on('data', (chunk: Buffer) => output.push(chunk));
+  const read = () => ws.on('data', (chunk: Buffer) => output.push(chunk));
+  if (!lagging) read();
   ws.on('error', (error) => (state.error = error));
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
-  return { socket, output, sent, state, closed };
+  return { socket, output, sent, state, closed, read };
 }
 
 interface Outcome {
@@ -46,11 +47,19 @@ interface Outcome {
   sent: ClientFrame[];
 }
 
-/** Serves `chunks` and ends the connection; settles once the WebSocket has closed. */
-async function run(chunks: Buffer[]): Promise<Outcome> {
-  const { socket, output, sent, state, closed } = session();
+/**
+ * Serves `chunks` and ends the connection; settles once the WebSocket has closed. A lagging reader
+ * starts reading only once everything has arrived.
+ */
+async function run(chunks: Buffer[], { lagging = false } = {}): Promise<Outcome> {
+  const { socket, output, sent, state, closed, read } = session({ lagging });
   for (const chunk of chunks) socket.push(chunk);
   socket.push(null);
+  if (lagging) {
+    // Long enough for the end of the connection to be seen.
+    for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+    read();
+  }
   await settlesWithin(closed);
   // What the client wrote reaches the engine's side on a later turn.
   await new Promise((resolve) => setImmediate(resolve));
@@ -151,6 +160,10 @@ describe('websocketDuplex', () => {
       fc.asyncProperty(hostile, cutPoints, async (bytes, cuts) => {
         const whole = await run([bytes]);
         const split = await run(splitAt(bytes, cuts));
+        // A reader that falls behind must not lose the output that came before a failure.
+        const late = await run(splitAt(bytes, cuts), { lagging: true });
+        expect(late.output).toBe(split.output);
+        expect(describeError(late.error)).toBe(describeError(split.error));
         for (const { error, output, sent } of [whole, split]) {
           // Ending without a close frame is the connection's doing, not a decoding error: the session reports it as DockerConnectionError.
           if (!(error instanceof Error && NO_CLOSE_FRAME.test(error.message))) assertTyped(error);
