@@ -4,11 +4,23 @@ import { DockerVersionError } from './errors.js';
 
 export { apiVersions, newestApiVersion, oldestApiVersion, type ApiVersion };
 
+// Every request compares versions a few times (gates of the operation and its parameters): each
+// distinct text is parsed once.
+const ordinals = new Map<string, number>();
+
+function ordinal(version: string): number {
+  let value = ordinals.get(version);
+  if (value === undefined) {
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    value = major * 1_000_000 + minor;
+    if (ordinals.size < 1024) ordinals.set(version, value);
+  }
+  return value;
+}
+
 /** Negative when a < b, zero when equal, positive when a > b (`1.9` < `1.41`). */
 export function compareApiVersions(a: string, b: string): number {
-  const [aMajor = 0, aMinor = 0] = a.split('.').map(Number);
-  const [bMajor = 0, bMinor = 0] = b.split('.').map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
+  return ordinal(a) - ordinal(b);
 }
 
 export function isApiVersion(value: string): value is ApiVersion {

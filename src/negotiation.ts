@@ -8,13 +8,13 @@ import type { Connection } from './connection/connect.js';
 import { DockerResponseError } from './errors.js';
 import { bodyText } from './request/answer-body.js';
 import { buildRequest } from './request/build-request.js';
-import { openRequest } from './request/operation-call.js';
+import { askEngine } from './request/operation-call.js';
 
 const VERSION_PATTERN = /^\d+\.\d+$/;
 
 async function askUnversioned(connection: Connection, id: OperationId, signal?: AbortSignal) {
-  const answer = await openRequest(connection, buildRequest(id, {}, undefined), { signal });
-  return { headers: answer.headers, text: await bodyText(answer.body) };
+  const answer = await askEngine(connection, buildRequest(id, {}, undefined), { signal });
+  return { headers: answer.headers, text: await bodyText(answer.body, answer.origin) };
 }
 
 interface VersionAnswer {

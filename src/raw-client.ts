@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import type { OperationId } from '../generated/operations.js';
 import type { ApiTypes, ApiVersion } from '../generated/versions.js';
 import { buildRequest, operationRows, type SendableRequest } from './request/build-request.js';
+import { streamedBody } from './request/answer-body.js';
 import { exchange } from './request/http-exchange.js';
 import type { OperationContext } from './request/operation-call.js';
 
@@ -66,7 +67,8 @@ async function sendOverConnection(context: OperationContext, request: Request): 
   for (const [name, value] of Object.entries(answer.headers)) {
     for (const item of ([] as (string | undefined)[]).concat(value)) if (item !== undefined) headers.append(name, item);
   }
-  const body = NO_BODY.has(answer.status) || request.method === 'HEAD' ? null : (Readable.toWeb(answer.body) as ReadableStream);
+  const origin = { connection: context.connection, request: sendable, signal: request.signal, socket: answer.socket };
+  const body = NO_BODY.has(answer.status) || request.method === 'HEAD' ? null : (Readable.toWeb(streamedBody(answer.body, origin)) as ReadableStream);
   if (!body) answer.body.resume();
   return new Response(body, { status: answer.status, headers });
 }

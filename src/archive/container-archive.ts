@@ -31,8 +31,8 @@ export async function putArchive(context: OperationContext, id: string, path: st
   const { signal, ...parameters } = options;
   const body = await tarBody(source, 'PutContainerArchive', signal);
   try {
-    const { body: answer } = await openOperation(context, 'PutContainerArchive', { ...parameters, id, path, body }, { signal });
-    await discardBody(answer);
+    const answer = await openOperation(context, 'PutContainerArchive', { ...parameters, id, path, body }, { signal });
+    await discardBody(answer.body, answer.origin);
   } catch (error) {
     body.destroy();
     throw sendFailure(error, body);
@@ -52,8 +52,8 @@ export async function getArchive(context: OperationContext, id: string, path: st
 
 /** What a path of the container is, without its content (HEAD). */
 export async function archiveStat(context: OperationContext, id: string, path: string, options: ArchiveOptions = {}): Promise<PathStat> {
-  const { headers, body, context: errorContext } = await openOperation(context, 'ContainerArchiveInfo', { id, path }, { signal: options.signal, emptyErrorText: missing });
-  await discardBody(body);
+  const { headers, body, origin, context: errorContext } = await openOperation(context, 'ContainerArchiveInfo', { id, path }, { signal: options.signal, emptyErrorText: missing });
+  await discardBody(body, origin);
   return decodePathStat(headers[PATH_STAT_HEADER], errorContext);
 }
 

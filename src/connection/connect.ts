@@ -2,7 +2,7 @@
 // when asked) or an `ssh` process per connection. node:http reads a stream about twice as fast as
 // undici here and costs nothing to import; it also has no idle limit on a live answer, so streams
 // and long polls last as long as the caller's signal lets them.
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { DockerUsageError } from '../errors.js';
@@ -50,13 +50,21 @@ export function connect(endpoint: Endpoint): Connection {
   }
 }
 
-function pool(endpoint: Endpoint, agent: HttpAgent, send: typeof httpRequest, target: RequestOptions): Connection {
+interface Target {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+}
+
+function pool(endpoint: Endpoint, agent: HttpAgent, send: typeof httpRequest, { socketPath, host, port }: Target): Connection {
   expireIdleSockets(agent);
   const hijacked = new Set<Duplex>();
   let closed = false;
   return {
     endpoint,
-    request: ({ method, path, headers }) => send({ ...target, agent, method, path, headers }),
+    // Written out as one literal: node:http reads these options on every request, and a spread
+    // object of varying shape costs it about a fifth of a small call's CPU.
+    request: ({ method, path, headers }) => send({ socketPath, host, port, agent, method, path, headers }),
     explainFailure: (error, socket) => tlsAlertOf(socket) ?? error,
     adopt(socket) {
       if (closed) return void socket.destroy();

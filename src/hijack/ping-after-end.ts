@@ -6,7 +6,7 @@ import type { DockerErrorContext } from '../errors.js';
 import { discardBody } from '../request/answer-body.js';
 import { buildRequest } from '../request/build-request.js';
 import { requestFailure } from '../request/failure.js';
-import { openRequest } from '../request/operation-call.js';
+import { askEngine } from '../request/operation-call.js';
 
 // An engine that cannot answer a ping in this long is not going to finish the session either.
 const PING_DEADLINE_MS = 5_000;
@@ -16,7 +16,8 @@ export async function confirmEngineAnswers(connection: Connection, context: Dock
   const deadline = AbortSignal.timeout(PING_DEADLINE_MS);
   const ping = { ...buildRequest('SystemPing', {}, undefined), context };
   try {
-    await discardBody((await openRequest(connection, ping, { signal: deadline })).body);
+    const answer = await askEngine(connection, ping, { signal: deadline });
+    await discardBody(answer.body, answer.origin);
   } catch (error) {
     throw requestFailure(connection, ping, deadline.aborted ? new Error(`no answer to a ping within ${PING_DEADLINE_MS} ms after the stream ended`) : error);
   }

@@ -71,10 +71,11 @@ export function availableAt(range: VersionRange, version: string | undefined): b
   return !(range.removed && compareApiVersions(version, range.removed) >= 0);
 }
 
-/** Fails with DockerVersionError when `range` excludes `version`, naming both. */
-export function checkAvailable(operation: string, range: VersionRange, version: string | undefined, what = operation): void {
+/** Fails with DockerVersionError when `range` excludes `version`, naming both (and the parameter, if it is one). */
+function checkAvailable(operation: string, range: VersionRange, version: string | undefined, parameter?: string): void {
   if (availableAt(range, version)) return;
   const context = { operation, apiVersion: version };
+  const what = parameter === undefined ? operation : `${operation} parameter "${parameter}"`;
   if (range.since && compareApiVersions(version!, range.since) < 0) {
     throw new DockerVersionError(`${what} needs API ${range.since} or newer; this connection speaks ${version}`, context);
   }
@@ -97,7 +98,7 @@ export function buildRequest(id: OperationId, values: Record<string, unknown>, v
   const given = withDefaults(row, values, options.defaults, version);
   checkParams(id, row, given, version);
   const encoded = encodeRequest(row.path, row.params, given, id);
-  const headers = { ...encoded.headers, ...options.headers };
+  const headers = options.headers ? Object.assign(encoded.headers, options.headers) : encoded.headers;
   const accept = options.accept?.filter((type) => version !== undefined && offers(row, type, version));
   if (accept?.length) headers.accept = accept.join(', ');
   const body = given.body as RequestBody | undefined;
@@ -114,23 +115,33 @@ export function buildRequest(id: OperationId, values: Record<string, unknown>, v
   };
 }
 
+// The parameters of each row by name, made on first use of the row.
+const paramIndexes = new WeakMap<OperationRow, Map<string, ParamSpec>>();
+
+function paramNamed(row: OperationRow, name: string): ParamSpec | undefined {
+  let index = paramIndexes.get(row);
+  if (!index) paramIndexes.set(row, (index = new Map(row.params.map((param) => [param.name, param]))));
+  return index.get(name);
+}
+
 function withDefaults(row: OperationRow, values: Record<string, unknown>, defaults: Record<string, unknown> | undefined, version: string | undefined) {
   if (!defaults) return values;
   const merged = { ...values };
   for (const [name, value] of Object.entries(defaults)) {
-    const spec = row.params.find((param) => param.name === name);
+    const spec = paramNamed(row, name);
     if (merged[name] === undefined && spec && availableAt(spec, version)) merged[name] = value;
   }
   return merged;
 }
 
 function checkParams(id: string, row: OperationRow, values: Record<string, unknown>, version: string | undefined): void {
-  for (const [name, value] of Object.entries(values)) {
+  for (const name in values) {
+    const value = values[name];
     // A key left undefined sends nothing, whatever its name.
     if (value === undefined || (name === 'body' && row.body !== undefined)) continue;
-    const spec = row.params.find((param) => param.name === name);
+    const spec = paramNamed(row, name);
     if (!spec) throw new DockerUsageError(`${id} has no parameter "${name}"`, { operation: id, apiVersion: version });
-    checkAvailable(id, spec, version, `${id} parameter "${name}"`);
+    checkAvailable(id, spec, version, name);
     // A plain JavaScript caller's string would otherwise go out one character per value.
     if (spec.encoding === 'repeat' && !Array.isArray(value)) {
       throw new DockerUsageError(`${id} parameter "${name}" takes an array, not ${typeof value}`, { operation: id, apiVersion: version });

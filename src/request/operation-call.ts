@@ -2,15 +2,15 @@
 // it, and hands back what the operation answers: data (REST calls), the live answer (streams,
 // archives) or the hijacked socket (attach, exec). Every error answer and transport failure goes
 // through requestFailure, whichever of the three it is.
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable, Duplex } from 'node:stream';
 import type { OperationId } from '../../generated/operations.js';
 import type { ApiVersion } from '../api-version.js';
 import type { CliConfigLocation } from '../connection/cli-config.js';
 import type { Connection } from '../connection/connect.js';
 import { DockerResponseError, DockerUsageError, type DockerErrorContext } from '../errors.js';
-import { bodyText, discardBody } from './answer-body.js';
-import { buildRequest, operationRows, type BuildOptions, type EngineRequest } from './build-request.js';
+import { bodyText, discardBody, streamedBody, type BodyOrigin } from './answer-body.js';
+import { buildRequest, operationRows, type BuildOptions, type EngineRequest, type SendableRequest } from './build-request.js';
 import { ErrorAnswer, requestFailure } from './failure.js';
 import { exchange } from './http-exchange.js';
 
@@ -46,6 +46,16 @@ export interface OpenedAnswer extends StreamingResponse {
   apiVersion: ApiVersion;
   request: EngineRequest;
   context: DockerErrorContext;
+  /** Where the body comes from, for reading it whole (answer-body.ts). */
+  origin: BodyOrigin;
+}
+
+/** A successful answer whose body is still unread, with where it comes from. */
+export interface Answered {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: IncomingMessage;
+  origin: BodyOrigin;
 }
 
 export interface UpgradedAnswer {
@@ -61,25 +71,26 @@ const ERROR_TEXT_LIMIT = 64 * 1024;
 const UPGRADING = new Set(['hijack', 'websocket', 'h2c']);
 const UPGRADE_PROTOCOL: Record<string, string> = { hijack: 'tcp', websocket: 'websocket', h2c: 'h2c' };
 
-/** Sends a built request and returns its successful answer, open; any other answer fails typed. */
-export async function openRequest(connection: Connection, request: EngineRequest, options: OpenOptions = {}): Promise<StreamingResponse> {
+/** Sends a built request and returns its successful answer, body unread; any other answer fails typed. */
+export async function askEngine(connection: Connection, request: SendableRequest & Pick<EngineRequest, 'operation'>, options: OpenOptions = {}): Promise<Answered> {
   const answer = await exchange(connection, request, options.signal);
   if (answer.kind === 'upgraded') {
     answer.socket.destroy();
     throw new DockerResponseError(`the engine switched protocols (${answer.status}) where ${request.operation} answers plainly`, request.context);
   }
-  if (answer.status >= 200 && answer.status < 300) return answer;
-  const text = await bodyText(answer.body, ERROR_TEXT_LIMIT);
+  const origin: BodyOrigin = { connection, request, signal: options.signal, socket: answer.socket };
+  if (answer.status >= 200 && answer.status < 300) return { status: answer.status, headers: answer.headers, body: answer.body, origin };
+  const text = await bodyText(answer.body, origin, ERROR_TEXT_LIMIT);
   const shown = text.trim() === '' && options.emptyErrorText ? options.emptyErrorText(answer.status) : text;
   throw requestFailure(connection, request, new ErrorAnswer(answer.status, shown));
 }
 
-/** Opens operation `id` at the client's API version; the caller consumes the body. */
+/** Opens operation `id` at the client's API version; the caller consumes the body, a stream whose failures are typed. */
 export async function openOperation(context: OperationContext, id: OperationId, values: Record<string, unknown>, options: OpenOptions = {}): Promise<OpenedAnswer> {
   const apiVersion = await context.apiVersion(options.signal);
   const request = buildRequest(id, values, apiVersion, options);
-  const answer = await openRequest(context.connection, request, options);
-  return { ...answer, apiVersion, request, context: request.context };
+  const { status, headers, body, origin } = await askEngine(context.connection, request, options);
+  return { status, headers, body: streamedBody(body, origin), origin, apiVersion, request, context: request.context };
 }
 
 /** Sends an upgrading operation (attach, exec start, WebSocket attach) and returns the hijacked socket. */
@@ -99,7 +110,8 @@ export async function upgradeOperation(context: OperationContext, id: OperationI
     answer.body.destroy();
     throw new DockerResponseError(`the engine answered ${answer.status} without upgrading the connection; a proxy in between may strip the Upgrade header`, request.context);
   }
-  throw requestFailure(context.connection, request, new ErrorAnswer(answer.status, await bodyText(answer.body, ERROR_TEXT_LIMIT)));
+  const origin: BodyOrigin = { connection: context.connection, request, signal: options.signal, socket: answer.socket };
+  throw requestFailure(context.connection, request, new ErrorAnswer(answer.status, await bodyText(answer.body, origin, ERROR_TEXT_LIMIT)));
 }
 
 // A hijacking operation asked to run detached (`{ Detach: true }`, exec start) answers like any
@@ -115,18 +127,20 @@ export async function callOperation(context: OperationContext, id: OperationId, 
     const apiVersion = await context.apiVersion(options.signal);
     throw new DockerUsageError(`${id} upgrades the connection; use the ${row.helper ?? 'matching'} helper`, { operation: id, apiVersion });
   }
-  const { body, status, headers, context: errorContext } = await openOperation(context, id, values, options);
+  const apiVersion = await context.apiVersion(options.signal);
+  const request = buildRequest(id, values, apiVersion);
+  const { body, status, headers, origin } = await askEngine(context.connection, request, options);
   switch (row.response) {
     case 'json':
-      return parseJson(await bodyText(body), errorContext);
+      return parseJson(await bodyText(body, origin), request.context);
     case 'text':
-      return bodyText(body);
+      return bodyText(body, origin);
     case 'empty':
     case 'hijack':
-      await discardBody(body);
+      await discardBody(body, origin);
       return undefined;
     default:
-      return { status, headers, body } satisfies StreamingResponse;
+      return { status, headers, body: streamedBody(body, origin) } satisfies StreamingResponse;
   }
 }
 

@@ -110,9 +110,10 @@ describe('the ssh connector with stand-in ssh programs', () => {
     const body = 'x'.repeat(1_000_000);
     const answers = await Promise.all(
       [1, 2, 3].map(async () => {
-        const answer = await exchange(connection, { method: 'POST', path: '/echo-body', headers: {}, body, context: {} });
+        const request = { method: 'POST', path: '/echo-body', headers: {}, body, context: {} };
+        const answer = await exchange(connection, request);
         if (answer.kind !== 'answer') throw new Error('the fake engine upgraded the connection');
-        return JSON.parse(await bodyText(answer.body)) as { received: string };
+        return JSON.parse(await bodyText(answer.body, { connection, request })) as { received: string };
       }),
     );
     expect(answers.map((answer) => answer.received.length)).toEqual([body.length, body.length, body.length]);
