@@ -92,7 +92,7 @@ function engineMessage(status: number, bodyText: string): string {
 export class DockerConnectionError extends DockerError {
   /** The endpoint as the user would write it, e.g. `unix:///var/run/docker.sock`. */
   readonly endpoint: string;
-  /** The system or undici error code, e.g. `ENOENT`, `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+  /** The system, TLS or ssh error code, e.g. `ENOENT`, `ECONNREFUSED`, `ERR_SSL_…`; `ERR_CONNECTION_CLOSED` when the connection closed mid-answer, `ERR_CLIENT_CLOSED` after close(). */
   readonly code?: string;
 
   constructor(endpoint: string, reason: string, code: string | undefined, context: DockerErrorContext, cause?: unknown) {

@@ -180,7 +180,7 @@ export class DecodedStream<T> implements ItemStream<T> {
     const source = this.#source;
     this.#source = undefined;
     this.#ended = true;
-    // Closing a half-read body makes undici drop the connection, which is the point.
+    // Closing a half-read body closes the connection under it, which is the point.
     await source?.return?.().catch(() => undefined);
   }
 }

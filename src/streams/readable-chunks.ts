@@ -1,9 +1,8 @@
 // The chunks of an HTTP body, taken as the body emits them ('data') into a small queue that
-// pauses the body when it fills, so a slow consumer still holds the socket back. Read through its
-// async iterator instead, undici's body reaches its 64 KiB high-water mark with most socket reads;
-// undici then pauses its HTTP parser, restarts it once the body has been read, and pushes the rest
-// of the read in pieces. On the logs benchmark that was 2.7 pushes and 1.7 parser pauses per chunk
-// and more than twice the CPU outside the consumer; taken as they come, a chunk is one push.
+// pauses the body when it fills, so a slow consumer still holds the socket back. A stream's async
+// iterator costs a promise and a read() call per chunk and splits reads at the stream's high-water
+// mark; taken as they come, a network read is one chunk, and a consumer that fell behind takes
+// everything queued at once.
 import { finished, type Readable } from 'node:stream';
 
 /** Bytes queued before the body is paused; its own buffer and the socket's hold more behind. */
@@ -16,7 +15,7 @@ interface Waiter {
   reject(error: unknown): void;
 }
 
-/** Iterates `body` chunk by chunk; return() destroys it, which makes undici drop the connection. */
+/** Iterates `body` chunk by chunk; return() destroys it, which closes the connection under it. */
 export function readableChunks(body: Readable, readAhead = READ_AHEAD_BYTES): AsyncIterableIterator<Buffer> {
   return new ReadableChunks(body, readAhead);
 }
