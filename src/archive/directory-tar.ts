@@ -10,8 +10,8 @@ import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, ty
 import { addAbortSignal, Readable } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { TarSourceError } from '../errors.js';
-import { decodeLikeGo } from './raw-name.js';
-import { BLOCK_SIZE, encodeTarHeader, paddingFor, writeSimpleTarHeader, ZERO_BLOCKS, type TarHeader } from './tar-header.js';
+import { decodeLikeGo } from '../protocols/go-string-decoding.js';
+import { BLOCK_SIZE, encodeTarHeader, paddingFor, writeSimpleTarHeader, ZERO_BLOCKS, type TarHeader } from '../protocols/tar-header.js';
 
 const CHUNK_SIZE = 512 * 1024;
 

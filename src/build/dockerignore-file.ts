@@ -3,7 +3,7 @@
 // line, lines starting with `#` skipped (before trimming, so ` #x` is a pattern), surrounding
 // whitespace trimmed, blank lines skipped, each pattern cleaned like a path, a leading `/` dropped.
 // `!` exceptions keep their `!` in front of the cleaned pattern.
-import { cleanPath, goTrimSpace } from './go-text.js';
+import { cleanPath, goTrimSpace } from '../protocols/go-text.js';
 import { DockerignoreError } from '../errors.js';
 
 // Go's bufio.Scanner refuses longer lines ("token too long"), and so does Docker.

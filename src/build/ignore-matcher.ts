@@ -2,8 +2,8 @@
 // moby/patternmatcher). A pattern that matches a folder also matches everything inside it, and
 // while walking a tree each folder's per-pattern results are handed to its children so parents
 // are not matched again.
-import { cleanPath, goTrimSpace } from './go-text.js';
-import { isValidGlob } from './glob-syntax.js';
+import { cleanPath, goTrimSpace } from '../protocols/go-text.js';
+import { isValidGlob } from '../protocols/go-glob-syntax.js';
 import { DockerignoreError } from '../errors.js';
 import { IgnorePattern } from './ignore-pattern.js';
 

@@ -4,7 +4,7 @@
 // crosses folders, and the regexp characters `.+()|{}$` are literal. The regexp is built on first
 // use, as Docker does, so a pattern Go's regexp compiler rejects fails when first consulted.
 import { DockerignoreError } from '../errors.js';
-import { compileGoRegexp, GoRegexpError } from './go-regexp.js';
+import { compileGoRegexp, GoRegexpError } from '../protocols/go-regexp.js';
 
 type MatchKind = 'exact' | 'prefix' | 'suffix' | 'regexp';
 

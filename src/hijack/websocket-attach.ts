@@ -10,7 +10,7 @@ import { availableAt, operationRows } from '../request/build-request.js';
 import { upgradeOperation, type OperationContext } from '../request/operation-call.js';
 import { ATTACH_DEFAULTS, containerSession, containerTty } from './attach.js';
 import type { HijackedStream, UpgradedStream } from './hijacked-stream.js';
-import { websocketDuplex } from './websocket-duplex.js';
+import { websocketDuplex } from '../protocols/websocket-duplex.js';
 
 /**
  * The parameters of ContainerAttachWebsocket at API version V. Before API 1.42 the operation has no

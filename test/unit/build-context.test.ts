@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirectoryTarStream } from '../../src/archive/directory-tar.js';
-import { encodeTarHeader } from '../../src/archive/tar-header.js';
+import { encodeTarHeader } from '../../src/protocols/tar-header.js';
 import { deletableName } from '../../src/build/deletable-name.js';
 import { directoryContext } from '../../src/build/directory-context.js';
 import { DockerignoreError, TarSourceError } from '../../src/errors.js';

@@ -1,7 +1,7 @@
 // Reading .dockerignore files: the line rules of Docker's ignorefile.ReadAll.
 import { describe, expect, it } from 'vitest';
 import { parseDockerignore } from '../../src/build/dockerignore-file.js';
-import { cleanPath, goTrimSpace } from '../../src/build/go-text.js';
+import { cleanPath, goTrimSpace } from '../../src/protocols/go-text.js';
 import { DockerignoreError } from '../../src/errors.js';
 
 describe('parseDockerignore', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ContextFilter } from '../../src/build/context-filter.js';
 import { parseDockerignore } from '../../src/build/dockerignore-file.js';
-import { isValidGlob } from '../../src/build/glob-syntax.js';
+import { isValidGlob } from '../../src/protocols/go-glob-syntax.js';
 import { IgnoreMatcher } from '../../src/build/ignore-matcher.js';
 import { DockerignoreError } from '../../src/errors.js';
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { extract, type Headers } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SIZE, encodeTarHeader, paddingFor, writeSimpleTarHeader, ZERO_BLOCKS, type TarEntryType, type TarHeader } from '../../src/archive/tar-header.js';
+import { BLOCK_SIZE, encodeTarHeader, paddingFor, writeSimpleTarHeader, ZERO_BLOCKS, type TarEntryType, type TarHeader } from '../../src/protocols/tar-header.js';
 import { cutPoints, settlesWithin, splitAt } from './support/hostile-input.js';
 
 const TYPES: TarEntryType[] = ['file', 'link', 'symlink', 'character-device', 'block-device', 'directory', 'fifo'];

@@ -6,7 +6,7 @@ import { Duplex, PassThrough } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DockerResponseError } from '../../src/errors.js';
-import { websocketDuplex } from '../../src/hijack/websocket-duplex.js';
+import { websocketDuplex } from '../../src/protocols/websocket-duplex.js';
 import { assertTyped, cutPoints, describeError, mutate, mutations, settlesWithin, splitAt } from './support/hostile-input.js';
 import { clientFrames, serverFrame, type ClientFrame } from './support/websocket-frames.js';
 

@@ -1,6 +1,8 @@
 // File names are bytes on Linux and need not be valid UTF-8. Such names are kept as bytes for the
 // file system and the archive, and matched against patterns as Go sees them: every byte that is
 // not part of a valid UTF-8 sequence reads as U+FFFD.
+// Written here, not taken from a package: TextDecoder replaces a whole invalid sequence with one
+// U+FFFD where Go gives one per byte, and patterns must see the names exactly as Go does.
 
 /** Decodes like Go's range over a string: one U+FFFD per invalid byte. */
 export function decodeLikeGo(bytes: Uint8Array): string {

@@ -5,6 +5,9 @@
 // end() sends a close frame, after which the engine's output keeps arriving until it closes too.
 // Pings are answered. A frame that breaks the protocol destroys the stream with a
 // DockerResponseError; a connection that ends without the engine's close frame, with an Error.
+// Written here, not taken from the `ws` package: ws opens and owns its connection, while here the
+// engine has already switched an existing (unix, TLS or ssh) socket over, and only the framing is
+// needed, with a half-close when stdin ends; a small RFC 6455 client costs less than adapting ws.
 import { randomFillSync } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { DockerResponseError, type DockerErrorContext } from '../errors.js';

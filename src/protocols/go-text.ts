@@ -1,5 +1,7 @@
 // The two Go standard-library string rules the .dockerignore format is defined by: which
 // characters `strings.TrimSpace` removes, and how `filepath.Clean` normalises a slash path.
+// Written here, not taken from a package: these are two short rules of Go's standard library,
+// and String.prototype.trim or path.posix.normalize differ from them in details that matter.
 
 // unicode.IsSpace: Latin-1 spaces plus the White_Space characters above U+00FF. Unlike
 // String.prototype.trim it keeps U+FEFF and removes U+0085.

@@ -4,6 +4,9 @@
 // pattern means what Go's parser makes of it: `\d` is a digit class, `[[:alpha:]]` a POSIX class,
 // `\101` the letter A, an unknown escape an error. Only the constructs such a regexp can contain
 // are handled; anything else is reported as unsupported rather than guessed.
+// Written here, not taken from a package: no JavaScript library reads RE2 syntax the way Go's
+// regexp/syntax does (POSIX classes, octal escapes, Go's error on unknown escapes), and a
+// .dockerignore pattern means whatever Go's parser makes of it.
 
 export class GoRegexpError extends Error {}
 

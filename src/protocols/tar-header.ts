@@ -2,6 +2,9 @@
 // long or non-ASCII names and link targets, sizes of 8 GiB and more). Names may be bytes, so a
 // file whose name is not valid UTF-8 keeps its exact name in the archive, as Docker's own tar
 // writer does. The common case (a short ASCII name) is written straight into the caller's buffer.
+// Written here, not taken from tar-stream's packer: tar-stream takes names as strings (so a name
+// that is not UTF-8 cannot keep its bytes) and makes a buffer for each header, where build contexts of many
+// small files need the header written straight into the output buffer.
 
 export type TarEntryType = 'file' | 'link' | 'symlink' | 'character-device' | 'block-device' | 'directory' | 'fifo';
 
