@@ -6,15 +6,7 @@ import { join } from 'node:path';
 
 export const treeShape = { files: 10_000, bytes: 100 * 1024 * 1024, layout: 2 };
 
-const dockerignore = [
-  '# generated for the benchmark',
-  '**/*.log',
-  'cache',
-  'vendor/**/test',
-  '!vendor/pkg-1/test/keep.txt',
-  '*/tmp-*',
-  '',
-].join('\n');
+const dockerignore = ['# generated for the benchmark', '**/*.log', 'cache', 'vendor/**/test', '!vendor/pkg-1/test/keep.txt', '*/tmp-*', ''].join('\n');
 
 // A small linear congruential generator: fast, seeded, good enough for sizes and names.
 function random(seed) {
@@ -66,7 +58,8 @@ export function ensureTree(root) {
     const offset = Math.floor(next() * 1024);
     const size = sizes[i];
     const content = Buffer.allocUnsafe(size);
-    for (let written = 0; written < size; written += block.length - offset) block.copy(content, written, offset, Math.min(block.length, offset + size - written));
+    for (let written = 0; written < size; written += block.length - offset)
+      block.copy(content, written, offset, Math.min(block.length, offset + size - written));
     writeFileSync(full, content);
   });
   // Buildable as is, so the Docker CLI can produce the reference file set.

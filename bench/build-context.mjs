@@ -55,7 +55,7 @@ const contenders = {
   'GNU tar 1.x (same list)': gnuTar,
   'this library': async () => child('library'),
   'tar-fs (same list)': async () => child('tar-fs'),
-  "dockerode buildImage (tar-fs + gzip)": async () => child('dockerode'),
+  'dockerode buildImage (tar-fs + gzip)': async () => child('dockerode'),
 };
 const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]));
 const sizes = {};
@@ -78,16 +78,20 @@ const fileSetNote = {
   'GNU tar 1.x (same list)': 'given the library’s list',
   'this library': dockerVerdict,
   'tar-fs (same list)': 'given the library’s list',
-  "dockerode buildImage (tar-fs + gzip)": missing.length || extra.length ? `differs: ${missing.length} missing, ${extra.length} extra` : 'same as the library’s',
+  'dockerode buildImage (tar-fs + gzip)':
+    missing.length || extra.length ? `differs: ${missing.length} missing, ${extra.length} extra` : 'same as the library’s',
 };
-console.log(`build-context tarring — tree ${tree}: ${libraryNames.length} entries sent (${files.length} files), ${(sizes['this library'] / 1e6).toFixed(1)} MB tar; median of ${runs} runs, each in a fresh process (Node ${process.version})`);
+console.log(
+  `build-context tarring — tree ${tree}: ${libraryNames.length} entries sent (${files.length} files), ${(sizes['this library'] / 1e6).toFixed(1)} MB tar; median of ${runs} runs, each in a fresh process (Node ${process.version})`,
+);
 console.log(`${'contender'.padEnd(40)}${'median'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}${'× GNU tar'.padStart(11)}  file set`);
 for (const [name, values] of Object.entries(times)) {
   const cells = [median(values), Math.min(...values), Math.max(...values)].map((ms) => `${(ms / 1000).toFixed(3)} s`.padStart(10));
   console.log(`${name.padEnd(40)}${cells.join('')}${`${(median(values) / gnu).toFixed(2)}×`.padStart(11)}  ${fileSetNote[name]}`);
 }
 console.log('Node contenders are timed from the call to the end of the stream (process start-up and module loading excluded); GNU tar from spawn to exit.');
-if (missing.length || extra.length) console.log(`dockerode: e.g. missing ${missing.slice(0, 3).join(', ') || '-'}; extra ${extra.slice(0, 3).join(', ') || '-'}`);
+if (missing.length || extra.length)
+  console.log(`dockerode: e.g. missing ${missing.slice(0, 3).join(', ') || '-'}; extra ${extra.slice(0, 3).join(', ') || '-'}`);
 rmSync(work, { recursive: true, force: true });
 
 // Builds the tree with the Docker CLI (BuildKit when the tests' buildx plugin is there, else the
@@ -107,7 +111,12 @@ async function dockerCliVerdict() {
     const container = execFileSync(cli, ['create', tag], { env }).toString().trim();
     const listing = execFileSync('sh', ['-c', `"${cli}" export ${container} | tar -t`], { env, maxBuffer: 64 * 1024 * 1024 }).toString();
     execFileSync(cli, ['rm', container], { env, stdio: 'ignore' });
-    const fromDocker = new Set(listing.split('\n').filter((name) => name.startsWith('ctx/') && name !== 'ctx/').map((name) => name.slice(4).replace(/\/$/, '')));
+    const fromDocker = new Set(
+      listing
+        .split('\n')
+        .filter((name) => name.startsWith('ctx/') && name !== 'ctx/')
+        .map((name) => name.slice(4).replace(/\/$/, '')),
+    );
     const same = fromDocker.size === expected.size && [...expected].every((name) => fromDocker.has(name));
     return `${same ? 'identical to' : 'DIFFERENT from'} the Docker CLI’s (${buildkit ? 'BuildKit' : 'classic builder'}, ${fromDocker.size} entries)`;
   } finally {

@@ -53,7 +53,11 @@ export function coldImportBench(runs, progress) {
     rows: [
       [contenders[0][1], '    –', figure(ms('bare', 'wall'))],
       [contenders[1][1], judged(ms('library', 'import'), 0, ' ms', { atMost: TARGET_MS }, 5), overBare('library')],
-      [contenders[2][1], `${figure(ms('dockerode', 'import'))}  ${(ms('dockerode', 'import') / ms('library', 'import')).toFixed(1)}× this library`, overBare('dockerode')],
+      [
+        contenders[2][1],
+        `${figure(ms('dockerode', 'import'))}  ${(ms('dockerode', 'import') / ms('library', 'import')).toFixed(1)}× this library`,
+        overBare('dockerode'),
+      ],
     ],
   };
 }

@@ -101,7 +101,10 @@ async function demuxBench() {
   }
   const rate = (client, size) => median(rates.get(`${client}/${size}`));
   return {
-    columns: ['(a) demultiplex 256 MiB of logs, MB/s, × raw node:http', ...frameSizes.map((size) => `${size === 128 ? '128 B' : size === 65536 ? '64 KiB' : '16 MiB'} frames`)],
+    columns: [
+      '(a) demultiplex 256 MiB of logs, MB/s, × raw node:http',
+      ...frameSizes.map((size) => `${size === 128 ? '128 B' : size === 65536 ? '64 KiB' : '16 MiB'} frames`),
+    ],
     rows: demuxClients.map(([client, label]) => [
       label,
       ...frameSizes.map((size) => ratioCell(rate(client, size), rate('raw-http', size), demuxTargets[client]?.[size])),
@@ -128,11 +131,16 @@ async function inspectBench(engines) {
       for (let run = 0; run < runs; run++) {
         for (const [client] of rotate(inspectClients, run)) {
           const { sequential, concurrent } = await runClient('./clients/inspect.ts', [client, engine.socket, id, engine.apiVersion, CALLS, IN_FLIGHT]);
-          for (const [mode, seconds] of [['seq', sequential], ['par', concurrent]]) {
+          for (const [mode, seconds] of [
+            ['seq', sequential],
+            ['par', concurrent],
+          ]) {
             const key = `${client}/${engine.name}/${mode}`;
             rates.set(key, [...(rates.get(key) ?? []), CALLS / seconds]);
           }
-          progress(`(b) run ${run + 1}/${runs} ${client} on ${engine.name}: ${(CALLS / sequential).toFixed(0)}/s one at a time, ${(CALLS / concurrent).toFixed(0)}/s ${IN_FLIGHT} in flight`);
+          progress(
+            `(b) run ${run + 1}/${runs} ${client} on ${engine.name}: ${(CALLS / sequential).toFixed(0)}/s one at a time, ${(CALLS / concurrent).toFixed(0)}/s ${IN_FLIGHT} in flight`,
+          );
         }
       }
     } finally {

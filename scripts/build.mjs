@@ -29,5 +29,7 @@ await Promise.all([
   build({ ...shared, format: 'cjs', outfile: join(dist, 'index.cjs') }),
 ]);
 
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {
+  stdio: 'inherit',
+});
 process.exit(tsc.status ?? 1);

@@ -14,11 +14,18 @@ const versions = readdirSync(join(root, 'generated', 'openapi'))
 
 mkdirSync(out, { recursive: true });
 for (const version of versions) {
-  execFileSync('npx', ['redocly', 'build-docs', join(root, 'generated', 'openapi', `v${version}.json`), '-o', join(out, `v${version}.html`)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npx', ['redocly', 'build-docs', join(root, 'generated', 'openapi', `v${version}.json`), '-o', join(out, `v${version}.html`)], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   console.log(`docs/v${version}.html`);
 }
-const links = versions.map((v) => `<li><a href="v${v}.html">API ${v}</a></li>`).reverse().join('\n');
-writeFileSync(join(out, 'index.html'), `<!doctype html>
+const links = versions
+  .map((v) => `<li><a href="v${v}.html">API ${v}</a></li>`)
+  .reverse()
+  .join('\n');
+writeFileSync(
+  join(out, 'index.html'),
+  `<!doctype html>
 <meta charset="utf-8"><title>Docker Engine API reference</title>
 <h1>Docker Engine API reference</h1>
 <p>One page per API version, generated from this project's spec. Fields, parameters and operations
@@ -26,5 +33,6 @@ that a version adds, deprecates or removes say so in their description.</p>
 <ul>
 ${links}
 </ul>
-`);
+`,
+);
 console.log('docs/index.html');

@@ -31,27 +31,30 @@ const outputs = new Map();
 const documents = {};
 for (const version of versions) {
   const doc = (documents[version] = documentFor(full, version));
-  outputs.set(join('openapi', `v${version}.json`), JSON.stringify(doc, null, 2) + '\n');
+  outputs.set(join('openapi', `v${version}.json`), `${JSON.stringify(doc, null, 2)}\n`);
   outputs.set(join('types', `v${version}.ts`), await typesFor(doc));
 }
 outputs.set('operations.ts', operationsModule(operationTable(full, documents)));
 outputs.set('versions.ts', versionsModule(versions));
 
-const existing = (dir) => existsSync(dir)
-  ? readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(outDir, join(entry.parentPath ?? entry.path, entry.name)))
-  : [];
+const existing = (dir) =>
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(outDir, join(entry.parentPath ?? entry.path, entry.name)))
+    : [];
 const stale = existing(outDir).filter((file) => !outputs.has(file));
-const changed = [...outputs].filter(([file, text]) => {
-  const path = join(outDir, file);
-  return !existsSync(path) || readFileSync(path, 'utf8') !== text;
-}).map(([file]) => file);
+const changed = [...outputs]
+  .filter(([file, text]) => {
+    const path = join(outDir, file);
+    return !existsSync(path) || readFileSync(path, 'utf8') !== text;
+  })
+  .map(([file]) => file);
 
 if (check) {
   if (changed.length || stale.length) {
     console.error('generated/ is stale; run `npm run generate`:');
-    for (const file of [...changed, ...stale]) console.error('  ' + file);
+    for (const file of [...changed, ...stale]) console.error(`  ${file}`);
     process.exit(1);
   }
   console.log(`generated/ is fresh (${outputs.size} files, API ${oldest}…${newest})`);

@@ -44,7 +44,7 @@ function main() {
     missing,
     explained,
   };
-  process.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : textReport(report));
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : textReport(report));
 }
 
 // npm runs a script in the package's root; a relative path was meant from where npm was started.

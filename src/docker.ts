@@ -19,20 +19,28 @@ export interface DockerOptions<V extends ApiVersion> extends ConnectionOptions {
   apiVersion?: V;
 }
 
-export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V> & HijackHelpers<V> & BuildHelpers<V> & ArchiveHelpers<V> & StreamHelpers<V> & {
-  /** The openapi-fetch client for API version V: full control over every request. */
-  readonly raw: RawClient<V>;
-  /** The endpoint as a URL, e.g. `unix:///var/run/docker.sock`. */
-  readonly endpoint: string;
-  /** The API version requests are sent at (negotiated on first use). */
-  apiVersion(options?: { signal?: AbortSignal }): Promise<ApiVersion>;
-  /** Closes the client's connections, hijacked ones included; calls made afterwards fail. Closing twice is harmless. */
-  close(): Promise<void>;
-};
+export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V> &
+  HijackHelpers<V> &
+  BuildHelpers<V> &
+  ArchiveHelpers<V> &
+  StreamHelpers<V> & {
+    /** The openapi-fetch client for API version V: full control over every request. */
+    readonly raw: RawClient<V>;
+    /** The endpoint as a URL, e.g. `unix:///var/run/docker.sock`. */
+    readonly endpoint: string;
+    /** The API version requests are sent at (negotiated on first use). */
+    apiVersion(options?: { signal?: AbortSignal }): Promise<ApiVersion>;
+    /** Closes the client's connections, hijacked ones included; calls made afterwards fail. Closing twice is harmless. */
+    close(): Promise<void>;
+  };
 
 export function createDocker<V extends ApiVersion = NewestApiVersion>(options: DockerOptions<V> = {}): Docker<V> {
   const connection = connect(resolveEndpoint(options));
-  const context: OperationContext = { connection, apiVersion: versionResolver(connection, options.apiVersion), cliConfig: { configDir: options.configDir, env: options.env } };
+  const context: OperationContext = {
+    connection,
+    apiVersion: versionResolver(connection, options.apiVersion),
+    cliConfig: { configDir: options.configDir, env: options.env },
+  };
   const surface = buildOperationSurface(context);
   const docker = Object.assign(surface, {
     ...hijackHelpers<V>(context, surface.exec),

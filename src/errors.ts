@@ -64,12 +64,7 @@ const byStatus: Record<number, typeof DockerApiError> = {
 };
 
 /** Builds the error for a non-2xx answer from its status and raw body text. */
-export function apiErrorFrom(
-  status: number,
-  bodyText: string,
-  request: { method: string; path: string },
-  context: DockerErrorContext,
-): DockerApiError {
+export function apiErrorFrom(status: number, bodyText: string, request: { method: string; path: string }, context: DockerErrorContext): DockerApiError {
   const ErrorClass = byStatus[status] ?? DockerApiError;
   return new ErrorClass(status, engineMessage(status, bodyText), request, context);
 }

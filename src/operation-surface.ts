@@ -11,11 +11,7 @@ type OperationsOf<V extends ApiVersion> = ApiTypes[V]['operations'];
 type IdsIn<V extends ApiVersion> = Extract<OperationId, keyof OperationsOf<V>>;
 
 // A parameter section (`path`, `query`, `header`) of an operation, or nothing when it has none.
-type Section<P, K extends string> = P extends { [key in K]?: infer S }
-  ? [NonNullable<S>] extends [never]
-    ? {}
-    : NonNullable<S>
-  : {};
+type Section<P, K extends string> = P extends { [key in K]?: infer S } ? ([NonNullable<S>] extends [never] ? {} : NonNullable<S>) : {};
 
 type BodyOf<Op> = Op extends { requestBody?: infer B }
   ? [NonNullable<B>] extends [never]
@@ -39,9 +35,7 @@ export type OperationParamsOf<Id extends OperationId, V extends ApiVersion> = Id
 
 type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T : never;
 type SuccessStatus = 200 | 201 | 202;
-type JsonResult<Op> = Op extends { responses: infer R }
-  ? { [S in keyof R]: S extends SuccessStatus ? JsonContent<R[S]> : never }[keyof R]
-  : never;
+type JsonResult<Op> = Op extends { responses: infer R } ? { [S in keyof R]: S extends SuccessStatus ? JsonContent<R[S]> : never }[keyof R] : never;
 
 /**
  * What an operation resolves to, from how the table says its answer is consumed. Upgrading
@@ -57,17 +51,15 @@ export type OperationResult<Op, Kind> = Kind extends 'json'
         ? never
         : StreamingResponse;
 
-export type OperationMethod<Op, Kind> = {} extends OperationParams<Op>
-  ? (params?: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>
-  : (params: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>;
+export type OperationMethod<Op, Kind> =
+  {} extends OperationParams<Op>
+    ? (params?: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>
+    : (params: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>;
 
 /** Every operation of API version V, grouped by tag (`containers`, `images`, `system`, …). */
 export type OperationSurface<V extends ApiVersion> = {
   [G in Table[IdsIn<V>]['group']]: {
-    [Id in IdsIn<V> as Table[Id]['group'] extends G ? Table[Id]['name'] : never]: OperationMethod<
-      OperationsOf<V>[Id],
-      Table[Id]['response']
-    >;
+    [Id in IdsIn<V> as Table[Id]['group'] extends G ? Table[Id]['name'] : never]: OperationMethod<OperationsOf<V>[Id], Table[Id]['response']>;
   };
 };
 

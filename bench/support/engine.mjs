@@ -21,7 +21,12 @@ export function engineJson(socketPath, method, path, body) {
 
 /** Creates a busybox container (no network) and returns its ID; `start` also waits for it to exit. */
 export async function busyboxContainer(socketPath, { cmd, logConfig, start = false }) {
-  const body = { Image: 'busybox:latest', Cmd: cmd, Labels: { 'bench.run': String(process.pid) }, HostConfig: { NetworkMode: 'none', ...(logConfig ? { LogConfig: logConfig } : {}) } };
+  const body = {
+    Image: 'busybox:latest',
+    Cmd: cmd,
+    Labels: { 'bench.run': String(process.pid) },
+    HostConfig: { NetworkMode: 'none', ...(logConfig ? { LogConfig: logConfig } : {}) },
+  };
   const { Id } = await engineJson(socketPath, 'POST', '/containers/create', body);
   if (start) {
     await engineJson(socketPath, 'POST', `/containers/${Id}/start`);

@@ -15,7 +15,11 @@ export function printTable(title, sections) {
   const width = (index) => Math.max(...sections.flatMap((s) => [s.columns[index] ?? '', ...s.rows.map((r) => r[index] ?? '')]).map((t) => t.length));
   const columns = Math.max(...sections.map((s) => s.columns.length));
   const widths = Array.from({ length: columns }, (_, i) => width(i));
-  const line = (cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('   ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('   ')
+      .trimEnd();
   const rule = '─'.repeat(widths.reduce((sum, w) => sum + w + 3, -3));
   console.log(`\n${title}\n${rule}`);
   for (const section of sections) {

@@ -1,6 +1,4 @@
-import {
-  chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync,
-} from 'node:fs';
+import { chmodSync, copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { engineRequest } from './api.mjs';
 import { log } from './log.mjs';
@@ -34,7 +32,10 @@ async function importRootfs(socket, tarFile) {
     timeoutMs: 120_000,
   });
   // The answer is a stream of JSON progress messages; a failure can hide in it even with status 200.
-  const failure = body.split('\n').map(parseJson).find((message) => message?.error);
+  const failure = body
+    .split('\n')
+    .map(parseJson)
+    .find((message) => message?.error);
   if (status !== 200 || failure) {
     throw new Error(`importing ${imageName} into ${socket} failed (${status}): ${failure?.error ?? body}`);
   }
@@ -64,8 +65,7 @@ async function buildRootfsTar() {
     await assembleRootfs(findBusyboxBinary(join(work, 'package')), rootfs);
     const partial = `${rootfsTar}.partial`;
     // Fixed owners and times keep the tar the same from one build to the next.
-    await run('tar', ['--create', `--file=${partial}`, `--directory=${rootfs}`, '--sort=name', '--mtime=@0',
-      '--owner=0', '--group=0', '--numeric-owner', '.']);
+    await run('tar', ['--create', `--file=${partial}`, `--directory=${rootfs}`, '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '.']);
     renameSync(partial, rootfsTar);
     return rootfsTar;
   } finally {
@@ -79,8 +79,7 @@ async function busyboxDeb() {
   const cached = findDeb(busyboxDir, 'busybox-static');
   if (cached) return cached;
   log('busybox: downloading busybox-static');
-  const download = () =>
-    run('apt-get', ['-o', 'APT::Sandbox::User=root', 'download', 'busybox-static'], { cwd: busyboxDir });
+  const download = () => run('apt-get', ['-o', 'APT::Sandbox::User=root', 'download', 'busybox-static'], { cwd: busyboxDir });
   await download().catch(async () => {
     await refreshPackageLists();
     await download();

@@ -15,8 +15,23 @@ export async function makeCertificateAuthority(dir, commonName = 'test CA') {
   mkdirSync(dir, { recursive: true });
   const ca = { certFile: join(dir, 'ca.pem'), keyFile: join(dir, 'ca-key.pem') };
   await newKey(ca.keyFile);
-  await run('openssl', ['req', '-x509', '-new', '-key', ca.keyFile, '-out', ca.certFile, '-days', days, '-subj', `/CN=${commonName}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  await run('openssl', [
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    ca.keyFile,
+    '-out',
+    ca.certFile,
+    '-days',
+    days,
+    '-subj',
+    `/CN=${commonName}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   return ca;
 }
 
@@ -39,8 +54,23 @@ export async function issueCertificate(ca, dir, name, { usage, commonName = name
     ...(altNames.length ? [`subjectAltName=${altNames.join(',')}`] : []),
   ];
   writeFileSync(extFile, `${extensions.join('\n')}\n`);
-  await run('openssl', ['x509', '-req', '-in', requestFile, '-CA', ca.certFile, '-CAkey', ca.keyFile, '-CAcreateserial',
-    '-out', certFile, '-days', days, '-extfile', extFile]);
+  await run('openssl', [
+    'x509',
+    '-req',
+    '-in',
+    requestFile,
+    '-CA',
+    ca.certFile,
+    '-CAkey',
+    ca.keyFile,
+    '-CAcreateserial',
+    '-out',
+    certFile,
+    '-days',
+    days,
+    '-extfile',
+    extFile,
+  ]);
   return { keyFile, certFile };
 }
 
@@ -60,5 +90,9 @@ export async function makeTlsTestCertificates(dir) {
   copyFileSync(ca.certFile, join(clientDir, 'ca.pem'));
   copyFileSync(client.certFile, join(clientDir, 'cert.pem'));
   copyFileSync(client.keyFile, join(clientDir, 'key.pem'));
-  return { ca, server, client: { dir: clientDir, caFile: join(clientDir, 'ca.pem'), certFile: join(clientDir, 'cert.pem'), keyFile: join(clientDir, 'key.pem') } };
+  return {
+    ca,
+    server,
+    client: { dir: clientDir, caFile: join(clientDir, 'ca.pem'), certFile: join(clientDir, 'cert.pem'), keyFile: join(clientDir, 'key.pem') },
+  };
 }

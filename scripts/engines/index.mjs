@@ -27,7 +27,11 @@ export async function enginesUp(names = []) {
   // One at a time: both dockerds program the same iptables chains when they start.
   for (const engine of toStart) await startEngine(engine);
   const entries = await Promise.all(engines.map(describeReadyEngine));
-  updateEngines(engines.map((e) => e.name), entries, engineNames);
+  updateEngines(
+    engines.map((e) => e.name),
+    entries,
+    engineNames,
+  );
   return entries;
 }
 
@@ -85,7 +89,11 @@ export async function enginesDown(names = []) {
   const engines = selectEngines(names);
   // In parallel: each dockerd may wait for its own containers to stop (10 s for one that ignores SIGTERM).
   const wasRunning = await Promise.all(engines.map(stopEngine));
-  updateEngines(engines.map((e) => e.name), [], engineNames);
+  updateEngines(
+    engines.map((e) => e.name),
+    [],
+    engineNames,
+  );
   return engines.filter((_, index) => wasRunning[index]).map((e) => e.name);
 }
 

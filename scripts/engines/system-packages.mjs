@@ -9,6 +9,7 @@ const policyFile = '/usr/sbin/policy-rc.d';
 
 /** Packages from `names` that dpkg does not report as installed. */
 export async function missingPackages(names) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax, not a template.
   const { stdout } = await run('dpkg-query', ['-W', '-f=${Package} ${db:Status-Abbrev}\n', ...names], {
     allowFailure: true, // dpkg-query exits 1 when a package is unknown; the output still tells us.
   });
@@ -44,9 +45,7 @@ export async function ensureSystemPackages(names) {
   if (missing.length === 0) return;
   await refreshPackageLists();
   log(`apt-get install ${missing.join(' ')}`);
-  await withServiceStartsForbidden(() =>
-    run('apt-get', [...lockWait, 'install', '-y', '--no-install-recommends', ...missing], { env: aptEnv }),
-  );
+  await withServiceStartsForbidden(() => run('apt-get', [...lockWait, 'install', '-y', '--no-install-recommends', ...missing], { env: aptEnv }));
   const stillMissing = await missingPackages(names);
   if (stillMissing.length > 0) throw new Error(`apt-get install did not install: ${stillMissing.join(' ')}`);
 }

@@ -55,7 +55,7 @@ export function bundleSpec(specDir) {
     if (known) return;
     origin[kind][name] = file;
     components[kind][name] = null; // reserve before recursing, so cycles terminate
-    components[kind][name] = resolveRefs(lookup(file, '/' + name), file);
+    components[kind][name] = resolveRefs(lookup(file, `/${name}`), file);
   };
 
   function resolveRefs(node, file) {
@@ -83,14 +83,20 @@ export function bundleSpec(specDir) {
 
   const pathsDir = join(specDir, 'paths');
   const paths = {};
-  for (const name of readdirSync(pathsDir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(pathsDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const file = join(pathsDir, name);
     for (const [path, item] of Object.entries(load(file))) {
       if (paths[path]) throw new Error(`path ${path} appears in more than one file (${name})`);
       paths[path] = resolveRefs(item, file);
     }
   }
-  root.paths = Object.fromEntries(Object.keys(paths).sort().map((p) => [p, paths[p]]));
+  root.paths = Object.fromEntries(
+    Object.keys(paths)
+      .sort()
+      .map((p) => [p, paths[p]]),
+  );
   root.components = {};
   for (const kind of Object.keys(components)) {
     const names = Object.keys(components[kind]).sort();

@@ -6,16 +6,30 @@
 import { HTTP_METHODS, compareVersions } from './versions.mjs';
 
 const GROUPS = {
-  Container: 'containers', Image: 'images', Network: 'networks', Volume: 'volumes', Exec: 'exec',
-  Swarm: 'swarm', Node: 'nodes', Service: 'services', Task: 'tasks', Secret: 'secrets',
-  Config: 'configs', Plugin: 'plugins', System: 'system', Distribution: 'distribution',
+  Container: 'containers',
+  Image: 'images',
+  Network: 'networks',
+  Volume: 'volumes',
+  Exec: 'exec',
+  Swarm: 'swarm',
+  Node: 'nodes',
+  Service: 'services',
+  Task: 'tasks',
+  Secret: 'secrets',
+  Config: 'configs',
+  Plugin: 'plugins',
+  System: 'system',
+  Distribution: 'distribution',
   Session: 'session',
 };
 const RESPONSE_KINDS = new Set(['json', 'text', 'empty', 'binary', 'ndjson', 'logs', 'hijack', 'websocket', 'h2c']);
 
 function resolveLocal(doc, node) {
   while (node && typeof node.$ref === 'string') {
-    node = node.$ref.slice(2).split('/').reduce((at, part) => at?.[part], doc);
+    node = node.$ref
+      .slice(2)
+      .split('/')
+      .reduce((at, part) => at?.[part], doc);
   }
   return node;
 }
@@ -112,7 +126,11 @@ export function operationTable(full, documents) {
       };
     }
   }
-  const sorted = Object.fromEntries(Object.keys(rows).sort().map((id) => [id, rows[id]]));
+  const sorted = Object.fromEntries(
+    Object.keys(rows)
+      .sort()
+      .map((id) => [id, rows[id]]),
+  );
   const names = new Set();
   for (const row of Object.values(sorted)) {
     const key = `${row.group}.${row.name}`;

@@ -48,9 +48,7 @@ function versionNote(mark, version, oldest) {
 // description, so they get no version note.
 function filterNode(node, version, oldest, role = 'node') {
   if (Array.isArray(node)) {
-    return node
-      .filter((item) => !(item && typeof item === 'object' && !presentIn(item['x-api'], version)))
-      .map((item) => filterNode(item, version, oldest));
+    return node.filter((item) => !(item && typeof item === 'object' && !presentIn(item['x-api'], version))).map((item) => filterNode(item, version, oldest));
   }
   if (node === null || typeof node !== 'object') return node;
   const changed = applyChanges(node, version);
@@ -97,7 +95,11 @@ function pruneComponents(doc) {
   const visit = (node) => {
     const refs = new Set();
     collectRefs(node, refs);
-    for (const ref of refs) if (!reachable.has(ref)) { reachable.add(ref); pending.push(ref); }
+    for (const ref of refs)
+      if (!reachable.has(ref)) {
+        reachable.add(ref);
+        pending.push(ref);
+      }
   };
   visit(doc.paths);
   while (pending.length) {

@@ -61,31 +61,31 @@ function swagger2Parts(document, parameters, operation) {
   const body = parameters.find(({ parameter }) => parameter.in === 'body');
   return {
     // A Swagger 2.0 parameter carries its type, enum and items itself: it is its own schema.
-    parameters: parameters
-      .filter(({ parameter }) => parameter.in !== 'body')
-      .map(({ parameter, nodes }) => describedParameter(parameter, [parameter], nodes)),
+    parameters: parameters.filter(({ parameter }) => parameter.in !== 'body').map(({ parameter, nodes }) => describedParameter(parameter, [parameter], nodes)),
     requestBody: body ? { schemas: body.parameter.schema ? [body.parameter.schema] : [], nodes: body.nodes } : null,
-    responses: Object.fromEntries(Object.entries(objectOrNone(operation.responses)).map(([status, raw]) => {
-      const nodes = refChain(document, raw);
-      const schema = nodes.at(-1)?.schema;
-      return [status, { schemas: schema ? [schema] : [], nodes }];
-    })),
+    responses: Object.fromEntries(
+      Object.entries(objectOrNone(operation.responses)).map(([status, raw]) => {
+        const nodes = refChain(document, raw);
+        const schema = nodes.at(-1)?.schema;
+        return [status, { schemas: schema ? [schema] : [], nodes }];
+      }),
+    ),
   };
 }
 
 function openApi3Parts(document, parameters, operation) {
   const bodyNodes = operation.requestBody ? refChain(document, operation.requestBody) : null;
   return {
-    parameters: parameters.map(({ parameter, nodes }) => describedParameter(
-      parameter,
-      parameter.schema ? [parameter.schema] : contentSchemas(parameter.content),
-      nodes,
-    )),
+    parameters: parameters.map(({ parameter, nodes }) =>
+      describedParameter(parameter, parameter.schema ? [parameter.schema] : contentSchemas(parameter.content), nodes),
+    ),
     requestBody: bodyNodes ? { schemas: contentSchemas(bodyNodes.at(-1)?.content), nodes: bodyNodes } : null,
-    responses: Object.fromEntries(Object.entries(objectOrNone(operation.responses)).map(([status, raw]) => {
-      const nodes = refChain(document, raw);
-      return [status, { schemas: contentSchemas(nodes.at(-1)?.content), nodes }];
-    })),
+    responses: Object.fromEntries(
+      Object.entries(objectOrNone(operation.responses)).map(([status, raw]) => {
+        const nodes = refChain(document, raw);
+        return [status, { schemas: contentSchemas(nodes.at(-1)?.content), nodes }];
+      }),
+    ),
   };
 }
 
@@ -94,7 +94,9 @@ function describedParameter(parameter, schemas, nodes) {
 }
 
 function contentSchemas(content) {
-  return Object.values(objectOrNone(content)).map((media) => media?.schema).filter(Boolean);
+  return Object.values(objectOrNone(content))
+    .map((media) => media?.schema)
+    .filter(Boolean);
 }
 
 // A hand-edited upstream file may hold a wrong kind of value somewhere; what cannot be read as

@@ -35,13 +35,14 @@ export function diffSchemas(upstream, spec, { path = '', scopes = [], wholeValue
     if (depth > MAX_DEPTH || [...theirs.refs].some((ref) => upstreamRefsAbove.has(ref))) return;
     const ours = schemaShape(spec.document, specSchemas);
     const nodesAround = [...outerNodes, ...ours.nodes];
-    const below = (step, theirSchemas, ourSchemas, stepNote = null) => walk(theirSchemas, ourSchemas, {
-      path: fieldPath(path, step),
-      outerNodes: nodesAround,
-      inheritedNote: inheritedNote ?? stepNote,
-      upstreamRefsAbove: new Set([...upstreamRefsAbove, ...theirs.refs]),
-      depth: depth + 1,
-    });
+    const below = (step, theirSchemas, ourSchemas, stepNote = null) =>
+      walk(theirSchemas, ourSchemas, {
+        path: fieldPath(path, step),
+        outerNodes: nodesAround,
+        inheritedNote: inheritedNote ?? stepNote,
+        upstreamRefsAbove: new Set([...upstreamRefsAbove, ...theirs.refs]),
+        depth: depth + 1,
+      });
 
     for (const value of missingEnumValues(theirs.enumValues, ours.enumValues)) {
       found.enumValues.push({ field: path, value, note: inheritedNote ?? noteNaming(value, nodesAround) });

@@ -21,7 +21,7 @@ export function textReport({ upstream, spec, missing, explained }) {
   for (const category of CATEGORIES) lines.push(...missingSection(category, missing[category]));
   lines.push('', ...explainedSection(explained));
   lines.push('', summaryLine(missing, explained));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function summaryLine(missing, explained) {
@@ -63,13 +63,20 @@ function operationLabel(item) {
 function itemLabel(category, item) {
   const field = (path) => path || '(the whole body)';
   switch (category) {
-    case 'operations': return 'the operation';
-    case 'parameters': return `${item.in} parameter ${item.name}`;
-    case 'requestBodyFields': return `request body ${field(item.field)}`;
-    case 'responses': return `response ${item.status}`;
-    case 'responseFields': return `response ${item.status} ${field(item.field)}`;
-    case 'enumValues': return `${enumPlace(item)} ${item.field || '(the whole body)'}: ${JSON.stringify(item.value)}`;
-    default: throw new Error(`unknown category ${category}`);
+    case 'operations':
+      return 'the operation';
+    case 'parameters':
+      return `${item.in} parameter ${item.name}`;
+    case 'requestBodyFields':
+      return `request body ${field(item.field)}`;
+    case 'responses':
+      return `response ${item.status}`;
+    case 'responseFields':
+      return `response ${item.status} ${field(item.field)}`;
+    case 'enumValues':
+      return `${enumPlace(item)} ${item.field || '(the whole body)'}: ${JSON.stringify(item.value)}`;
+    default:
+      throw new Error(`unknown category ${category}`);
   }
 }
 

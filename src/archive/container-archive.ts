@@ -27,7 +27,13 @@ export interface ContainerArchive {
 const missing = (status: number) => (status === 404 ? 'no such container, or no such path in it' : `HTTP ${status}`);
 
 /** Extracts a tar archive (or a local folder's contents) into the folder `path` of the container. */
-export async function putArchive(context: OperationContext, id: string, path: string, source: TarSource, options: PutArchiveOptions<ApiVersion> = {}): Promise<void> {
+export async function putArchive(
+  context: OperationContext,
+  id: string,
+  path: string,
+  source: TarSource,
+  options: PutArchiveOptions<ApiVersion> = {},
+): Promise<void> {
   const { signal, ...parameters } = options;
   const body = await tarBody(source, 'PutContainerArchive', signal);
   try {
@@ -52,7 +58,12 @@ export async function getArchive(context: OperationContext, id: string, path: st
 
 /** What a path of the container is, without its content (HEAD). */
 export async function archiveStat(context: OperationContext, id: string, path: string, options: ArchiveOptions = {}): Promise<PathStat> {
-  const { headers, body, origin, context: errorContext } = await openOperation(context, 'ContainerArchiveInfo', { id, path }, { signal: options.signal, emptyErrorText: missing });
+  const {
+    headers,
+    body,
+    origin,
+    context: errorContext,
+  } = await openOperation(context, 'ContainerArchiveInfo', { id, path }, { signal: options.signal, emptyErrorText: missing });
   await discardBody(body, origin);
   return decodePathStat(headers[PATH_STAT_HEADER], errorContext);
 }

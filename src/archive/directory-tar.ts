@@ -145,7 +145,8 @@ export class DirectoryTarStream extends Readable {
       this.#writeHeader({ name, type: 'directory', mode: stats.mode, mtime: seconds(stats) });
       this.#enterFolder(frame, entry, path, results, true);
     } else if (stats.isFile()) this.#writeFile(name, fsPath, stats);
-    else if (stats.isSymbolicLink()) this.#writeHeader({ name, type: 'symlink', mode: stats.mode, mtime: seconds(stats), linkname: readlinkSync(fsPath, 'buffer') });
+    else if (stats.isSymbolicLink())
+      this.#writeHeader({ name, type: 'symlink', mode: stats.mode, mtime: seconds(stats), linkname: readlinkSync(fsPath, 'buffer') });
     else if (stats.isFIFO()) this.#writeHeader({ name, type: 'fifo', mode: stats.mode, mtime: seconds(stats) });
     else if (stats.isCharacterDevice() || stats.isBlockDevice()) this.#writeDevice(name, stats);
     // Sockets cannot be archived; Docker leaves them out too.
@@ -161,7 +162,7 @@ export class DirectoryTarStream extends Readable {
       if (!written && (error as NodeJS.ErrnoException).code === 'EACCES') return;
       throw error;
     }
-    const pathBytes = parent.pathBytes || entry.raw ? archiveName(parent, entry) as Buffer : undefined;
+    const pathBytes = parent.pathBytes || entry.raw ? (archiveName(parent, entry) as Buffer) : undefined;
     this.#stack.push({ path, pathBytes, fsPath, entries, next: 0, results, written });
   }
 
@@ -322,8 +323,7 @@ export function asSourceError(error: unknown, fsPath?: string | Buffer, root?: s
   if (error instanceof TarSourceError || !(error instanceof Error)) return error as Error;
   const errno = error as NodeJS.ErrnoException;
   if (!errno.code) return error;
-  const path = errno.path ?? (fsPath === undefined ? root ?? '' : String(fsPath));
+  const path = errno.path ?? (fsPath === undefined ? (root ?? '') : String(fsPath));
   const reason = REASONS[errno.code] ?? errno.message;
   return new TarSourceError(`cannot read ${path}: ${reason} (${errno.code})`, path, errno.code, { cause: error });
 }
-

@@ -22,7 +22,10 @@ export type SaveOptions<V extends ApiVersion = NewestApiVersion> = Omit<Operatio
 export type LoadOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ImageLoad', V>, 'body'> & SignalOption;
 
 /** The parameters of ImageCreate that concern an import at API version V (`repo`, `tag`, `message`, `changes`, `platform`). */
-export type ImportOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ImageCreate', V>, 'fromImage' | 'fromSrc' | 'X-Registry-Auth' | 'body'> &
+export type ImportOptions<V extends ApiVersion = NewestApiVersion> = Omit<
+  OperationParamsOf<'ImageCreate', V>,
+  'fromImage' | 'fromSrc' | 'X-Registry-Auth' | 'body'
+> &
   SignalOption;
 
 export interface LoadSummary {

@@ -4,8 +4,25 @@ import type { Readable } from 'node:stream';
 import type { ApiVersion } from '../../generated/versions.js';
 import type { OperationContext } from '../request/operation-call.js';
 import type { ProgressStream } from '../streams/progress.js';
-import { archiveStat, exportContainer, getArchive, putArchive, type ArchiveOptions, type ContainerArchive, type PutArchiveOptions } from './container-archive.js';
-import { importImage, loadImages, saveImages, type ImportOptions, type ImportSummary, type LoadOptions, type LoadSummary, type SaveOptions } from './image-archive.js';
+import {
+  archiveStat,
+  exportContainer,
+  getArchive,
+  putArchive,
+  type ArchiveOptions,
+  type ContainerArchive,
+  type PutArchiveOptions,
+} from './container-archive.js';
+import {
+  importImage,
+  loadImages,
+  saveImages,
+  type ImportOptions,
+  type ImportSummary,
+  type LoadOptions,
+  type LoadSummary,
+  type SaveOptions,
+} from './image-archive.js';
 import type { PathStat } from './path-stat.js';
 import type { TarSource } from './tar-source.js';
 

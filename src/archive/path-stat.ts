@@ -44,7 +44,9 @@ export function decodePathStat(value: string | string[] | undefined, context: Do
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
   } catch (error) {
-    throw new DockerResponseError(`the X-Docker-Container-Path-Stat header is not base64 of JSON: ${JSON.stringify(text.slice(0, 80))}`, context, { cause: error });
+    throw new DockerResponseError(`the X-Docker-Container-Path-Stat header is not base64 of JSON: ${JSON.stringify(text.slice(0, 80))}`, context, {
+      cause: error,
+    });
   }
   const stat = parsed as Partial<Record<keyof PathStat, unknown>>;
   // The kind and permissions are read from the bits of Go's uint32 mode: any other number (1e999, -1, 1.5) would decode

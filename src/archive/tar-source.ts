@@ -12,7 +12,7 @@ export type TarSource = string | NodeJS.ReadableStream | AsyncIterable<Uint8Arra
 export async function tarBody(source: TarSource, operation: string, signal?: AbortSignal): Promise<Readable> {
   if (typeof source === 'string') return new DirectoryTarStream(await folder(source), { signal });
   if (source instanceof Readable) return source;
-  if (source && (Symbol.asyncIterator in (source as object))) return Readable.from(source as AsyncIterable<Uint8Array>, { objectMode: false });
+  if (source && Symbol.asyncIterator in (source as object)) return Readable.from(source as AsyncIterable<Uint8Array>, { objectMode: false });
   throw new DockerUsageError(`${operation}: the archive must be a folder path, a readable stream or an async iterable of bytes`, { operation });
 }
 

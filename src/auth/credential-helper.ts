@@ -20,7 +20,8 @@ const MESSAGE_LIMIT = 300;
 
 export function helperProgram(name: string, configFile: string): string {
   // The name becomes a program name: nothing that could turn it into a path.
-  if (!/^[A-Za-z0-9][\w.-]*$/.test(name)) throw new DockerConfigError(`credential helper name ${JSON.stringify(name)} is not a plain program suffix`, configFile);
+  if (!/^[A-Za-z0-9][\w.-]*$/.test(name))
+    throw new DockerConfigError(`credential helper name ${JSON.stringify(name)} is not a plain program suffix`, configFile);
   return `docker-credential-${name}`;
 }
 
@@ -33,7 +34,11 @@ export async function helperGet(program: string, serverAddress: string, options:
   }
   const answer = parseAnswer(result.stdout) as { Username?: unknown; Secret?: unknown } | undefined;
   if (!answer || typeof answer.Secret !== 'string' || (answer.Username !== undefined && typeof answer.Username !== 'string')) {
-    throw new DockerCredentialHelperError(`${program} get answered with something other than {"Username","Secret"} for ${serverAddress}`, program, serverAddress);
+    throw new DockerCredentialHelperError(
+      `${program} get answered with something other than {"Username","Secret"} for ${serverAddress}`,
+      program,
+      serverAddress,
+    );
   }
   if (answer.Username === TOKEN_USERNAME) return { identitytoken: answer.Secret, serveraddress: serverAddress };
   return { ...(answer.Username ? { username: answer.Username } : {}), password: answer.Secret, serveraddress: serverAddress };

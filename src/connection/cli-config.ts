@@ -57,10 +57,14 @@ export function readCliConfig(dir: string): CliConfig {
 }
 
 function checkShape(config: Record<string, unknown>, file: string): CliConfig {
-  const isStringMap = (value: unknown) => value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
-  const isObjectMap = (value: unknown) => value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => v && typeof v === 'object');
-  if (config.auths !== undefined && !isObjectMap(config.auths)) throw new DockerConfigError('"auths" in the Docker config file must map registries to objects', file);
-  if (config.credHelpers !== undefined && !isStringMap(config.credHelpers)) throw new DockerConfigError('"credHelpers" in the Docker config file must map registries to helper names', file);
+  const isStringMap = (value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string');
+  const isObjectMap = (value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => v && typeof v === 'object');
+  if (config.auths !== undefined && !isObjectMap(config.auths))
+    throw new DockerConfigError('"auths" in the Docker config file must map registries to objects', file);
+  if (config.credHelpers !== undefined && !isStringMap(config.credHelpers))
+    throw new DockerConfigError('"credHelpers" in the Docker config file must map registries to helper names', file);
   for (const key of ['credsStore', 'currentContext'] as const) {
     if (config[key] !== undefined && typeof config[key] !== 'string') throw new DockerConfigError(`"${key}" in the Docker config file must be a string`, file);
   }

@@ -74,6 +74,7 @@ function contextTls(dir: string, skipVerify: boolean): TlsOptions | undefined {
   const cert = read('cert.pem');
   const key = read('key.pem');
   if (!ca && !cert && !key && !skipVerify) return undefined;
-  if (Boolean(cert) !== Boolean(key)) throw new DockerConfigError('the context has a client certificate without its key, or a key without its certificate', dir);
+  if (Boolean(cert) !== Boolean(key))
+    throw new DockerConfigError('the context has a client certificate without its key, or a key without its certificate', dir);
   return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}), rejectUnauthorized: !skipVerify };
 }

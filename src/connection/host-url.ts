@@ -51,7 +51,8 @@ function tcpEndpoint(raw: string, scheme: string, tls: TlsOptions | undefined): 
   } catch {
     throw new DockerUsageError(`Docker host "${raw}" is not a valid URL`);
   }
-  if (url.username || url.password) throw new DockerUsageError(`Docker host "${scheme}://…@${url.host}" carries credentials in the URL, which the engine API does not take`);
+  if (url.username || url.password)
+    throw new DockerUsageError(`Docker host "${scheme}://…@${url.host}" carries credentials in the URL, which the engine API does not take`);
   if (!url.port) url.port = secure ? '2376' : '2375';
   const origin = `${url.protocol}//${url.host}`;
   return { kind: 'tcp', origin, ...(secure ? { tls: tls ?? {} } : {}), display: `${scheme}://${url.host}` };

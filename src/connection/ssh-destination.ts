@@ -31,12 +31,14 @@ export function parseSshUrl(raw: string): SshDestination {
   } catch {
     throw new DockerUsageError(`Docker host "${raw}" is not a valid ssh:// URL`);
   }
-  if (url.password) throw new DockerUsageError(`Docker host "${redactPassword(raw)}" carries a password; ssh:// takes keys or an agent, never a password in the URL`);
+  if (url.password)
+    throw new DockerUsageError(`Docker host "${redactPassword(raw)}" carries a password; ssh:// takes keys or an agent, never a password in the URL`);
   if (!url.hostname) throw new DockerUsageError(`Docker host "${raw}" names no host`);
   if (url.search || url.hash) throw new DockerUsageError(`Docker host "${raw}" has a query or fragment, which ssh:// does not take`);
   const path = decodeURIComponent(url.pathname);
   // The remote command goes through the remote user's shell: only plain path characters may reach it.
-  if (path && path !== '/' && !/^\/[\w./-]+$/.test(path)) throw new DockerUsageError(`Docker host "${raw}": the remote socket path may only hold letters, digits, "_", ".", "-" and "/"`);
+  if (path && path !== '/' && !/^\/[\w./-]+$/.test(path))
+    throw new DockerUsageError(`Docker host "${raw}": the remote socket path may only hold letters, digits, "_", ".", "-" and "/"`);
   return {
     ...(url.username ? { user: decodeURIComponent(url.username) } : {}),
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),

@@ -1,10 +1,6 @@
 // Restart policies for HostConfig.RestartPolicy.
 
-export type RestartPolicy =
-  | { Name: 'no' }
-  | { Name: 'always' }
-  | { Name: 'unless-stopped' }
-  | { Name: 'on-failure'; MaximumRetryCount?: number };
+export type RestartPolicy = { Name: 'no' } | { Name: 'always' } | { Name: 'unless-stopped' } | { Name: 'on-failure'; MaximumRetryCount?: number };
 
 export const restartPolicy = {
   /** Never restart the container (the engine's default). */

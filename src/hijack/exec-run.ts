@@ -55,7 +55,10 @@ export async function runExec<E extends 'utf8' | 'buffer' = 'utf8'>(
   const collect = (from: Readable) => collectOutput(from, budget, () => stream.close());
   const [stdout, stderr] = await Promise.all([collect(stream.stdout), collect(stream.stderr), stream.done, feeding]);
   if (inputError !== undefined) throw inputError;
-  if (budget.left < 0) throw new DockerUsageError(`exec output exceeded maxBuffer (${options.maxBuffer ?? DEFAULT_MAX_BUFFER} bytes); use execStart() to stream it`, { operation: 'ExecStart' });
+  if (budget.left < 0)
+    throw new DockerUsageError(`exec output exceeded maxBuffer (${options.maxBuffer ?? DEFAULT_MAX_BUFFER} bytes); use execStart() to stream it`, {
+      operation: 'ExecStart',
+    });
   const exit = await waitForExecExit(context, execId, signal);
   // When the engine cannot start the process it writes its reason into stdout; that is an error message.
   const [out, err] = exit.started ? [stdout, stderr] : [Buffer.alloc(0), Buffer.concat([stdout, stderr])];

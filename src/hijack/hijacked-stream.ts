@@ -114,7 +114,10 @@ class HijackSession implements HijackedStream {
   }
 
   #whenOpen(use: (socket: Duplex | undefined) => void): void {
-    this.attached.then(() => use(this.#socket), () => use(undefined));
+    this.attached.then(
+      () => use(this.#socket),
+      () => use(undefined),
+    );
   }
 
   #wire({ socket, tty, raw, request }: UpgradedStream): { tty: boolean } {

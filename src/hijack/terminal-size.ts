@@ -14,7 +14,9 @@ export function checkedTerminalSize(size: TerminalSize, operation: string): Term
   for (const key of ['h', 'w'] as const) {
     const value = size?.[key];
     if (!Number.isInteger(value) || value <= 0 || value > 0xffff) {
-      throw new DockerUsageError(`${operation}: "${key}" must be a whole number of ${key === 'h' ? 'rows' : 'columns'} from 1 to 65535, got ${String(value)}`, { operation });
+      throw new DockerUsageError(`${operation}: "${key}" must be a whole number of ${key === 'h' ? 'rows' : 'columns'} from 1 to 65535, got ${String(value)}`, {
+        operation,
+      });
     }
   }
   return { h: size.h, w: size.w };

@@ -44,17 +44,32 @@ function withoutGivenStreams(values: Record<string, unknown>, version: string): 
   return kept;
 }
 
-async function openWebSocketAttach(context: OperationContext, id: string, options: AttachWebSocketOptions<ApiVersion>, signal: AbortSignal): Promise<UpgradedStream> {
+async function openWebSocketAttach(
+  context: OperationContext,
+  id: string,
+  options: AttachWebSocketOptions<ApiVersion>,
+  signal: AbortSignal,
+): Promise<UpgradedStream> {
   const { signal: _callerSignal, ...parameters } = options;
   const version = await context.apiVersion(signal);
   const key = randomBytes(16).toString('base64');
-  const { socket, headers, request } = await upgradeOperation(context, 'ContainerAttachWebsocket', { ...withoutGivenStreams(parameters, version), id }, {
-    signal,
-    defaults: ATTACH_DEFAULTS,
-    headers: { 'sec-websocket-key': key, 'sec-websocket-version': '13' },
-  });
+  const { socket, headers, request } = await upgradeOperation(
+    context,
+    'ContainerAttachWebsocket',
+    { ...withoutGivenStreams(parameters, version), id },
+    {
+      signal,
+      defaults: ATTACH_DEFAULTS,
+      headers: { 'sec-websocket-key': key, 'sec-websocket-version': '13' },
+    },
+  );
   try {
-    if (headers['sec-websocket-accept'] !== createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64')) {
+    if (
+      headers['sec-websocket-accept'] !==
+      createHash('sha1')
+        .update(key + HANDSHAKE_GUID)
+        .digest('base64')
+    ) {
       throw new DockerResponseError('the engine answered the WebSocket handshake without the matching Sec-WebSocket-Accept', request.context);
     }
     const tty = await containerTty(context, id, signal);

@@ -14,26 +14,60 @@ type Range = readonly [number, number];
 
 const MAX_RUNE = 0x10ffff;
 const DIGIT: Range[] = [[0x30, 0x39]];
-const SPACE: Range[] = [[0x09, 0x0a], [0x0c, 0x0d], [0x20, 0x20]];
-const WORD: Range[] = [[0x30, 0x39], [0x41, 0x5a], [0x5f, 0x5f], [0x61, 0x7a]];
+const SPACE: Range[] = [
+  [0x09, 0x0a],
+  [0x0c, 0x0d],
+  [0x20, 0x20],
+];
+const WORD: Range[] = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x5f, 0x5f],
+  [0x61, 0x7a],
+];
 
 const PERL_CLASSES: Record<string, Range[]> = { d: DIGIT, s: SPACE, w: WORD };
 
 const POSIX_CLASSES: Record<string, Range[]> = {
-  alnum: [[0x30, 0x39], [0x41, 0x5a], [0x61, 0x7a]],
-  alpha: [[0x41, 0x5a], [0x61, 0x7a]],
+  alnum: [
+    [0x30, 0x39],
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
+  alpha: [
+    [0x41, 0x5a],
+    [0x61, 0x7a],
+  ],
   ascii: [[0x00, 0x7f]],
-  blank: [[0x09, 0x09], [0x20, 0x20]],
-  cntrl: [[0x00, 0x1f], [0x7f, 0x7f]],
+  blank: [
+    [0x09, 0x09],
+    [0x20, 0x20],
+  ],
+  cntrl: [
+    [0x00, 0x1f],
+    [0x7f, 0x7f],
+  ],
   digit: DIGIT,
   graph: [[0x21, 0x7e]],
   lower: [[0x61, 0x7a]],
   print: [[0x20, 0x7e]],
-  punct: [[0x21, 0x2f], [0x3a, 0x40], [0x5b, 0x60], [0x7b, 0x7e]],
-  space: [[0x09, 0x0d], [0x20, 0x20]],
+  punct: [
+    [0x21, 0x2f],
+    [0x3a, 0x40],
+    [0x5b, 0x60],
+    [0x7b, 0x7e],
+  ],
+  space: [
+    [0x09, 0x0d],
+    [0x20, 0x20],
+  ],
   upper: [[0x41, 0x5a]],
   word: WORD,
-  xdigit: [[0x30, 0x39], [0x41, 0x46], [0x61, 0x66]],
+  xdigit: [
+    [0x30, 0x39],
+    [0x41, 0x46],
+    [0x61, 0x66],
+  ],
 };
 
 const SIMPLE_ESCAPES: Record<string, number> = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11 };
@@ -243,9 +277,9 @@ class Translator {
     const posix = this.#posixClass();
     if (posix !== undefined) return posix;
     if (this.#peek() === '\\' && this.#peek(1) !== undefined && 'dswDSWpP'.includes(this.#peek(1)!)) {
-      const escape = this.#classEscape()!;
-      if (!escape.negated) return escape.body;
-      if (escape.body.startsWith('\\p')) return `\\P${escape.body.slice(2)}`;
+      const classEscape = this.#classEscape()!;
+      if (!classEscape.negated) return classEscape.body;
+      if (classEscape.body.startsWith('\\p')) return `\\P${classEscape.body.slice(2)}`;
       throw new GoRegexpError('negated Unicode class inside a class is not supported');
     }
     const lo = this.#classChar();

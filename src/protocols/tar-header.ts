@@ -41,6 +41,7 @@ const TYPE_FLAGS: Record<TarEntryType, number> = {
 };
 const PAX_FLAG = 0x78; // 'x'
 const USTAR_MAGIC = Buffer.from('ustar\u000000', 'latin1');
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what a ustar field cannot hold.
 const NOT_PLAIN_ASCII = /[^\x01-\x7f]/;
 
 /** Zero bytes that pad content to whole blocks, and the two blocks that end an archive. */

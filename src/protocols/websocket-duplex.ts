@@ -178,9 +178,11 @@ class WebSocketDuplex extends Duplex {
 
   #socketEnded(): void {
     if (this.#closeReceived) return;
-    this.#fail(this.#remaining > 0 || this.#pending.length > 0
-      ? this.#protocolError('the connection ended inside a frame')
-      : new Error('the connection closed without a WebSocket close frame'));
+    this.#fail(
+      this.#remaining > 0 || this.#pending.length > 0
+        ? this.#protocolError('the connection ended inside a frame')
+        : new Error('the connection closed without a WebSocket close frame'),
+    );
   }
 
   // What was decoded before a failure is still the engine's output, as with a multiplexed stream:

@@ -72,7 +72,11 @@ const UPGRADING = new Set(['hijack', 'websocket', 'h2c']);
 const UPGRADE_PROTOCOL: Record<string, string> = { hijack: 'tcp', websocket: 'websocket', h2c: 'h2c' };
 
 /** Sends a built request and returns its successful answer, body unread; any other answer fails typed. */
-export async function askEngine(connection: Connection, request: SendableRequest & Pick<EngineRequest, 'operation'>, options: OpenOptions = {}): Promise<Answered> {
+export async function askEngine(
+  connection: Connection,
+  request: SendableRequest & Pick<EngineRequest, 'operation'>,
+  options: OpenOptions = {},
+): Promise<Answered> {
   const answer = await exchange(connection, request, options.signal);
   if (answer.kind === 'upgraded') {
     answer.socket.destroy();
@@ -86,7 +90,12 @@ export async function askEngine(connection: Connection, request: SendableRequest
 }
 
 /** Opens operation `id` at the client's API version; the caller consumes the body, a stream whose failures are typed. */
-export async function openOperation(context: OperationContext, id: OperationId, values: Record<string, unknown>, options: OpenOptions = {}): Promise<OpenedAnswer> {
+export async function openOperation(
+  context: OperationContext,
+  id: OperationId,
+  values: Record<string, unknown>,
+  options: OpenOptions = {},
+): Promise<OpenedAnswer> {
   const apiVersion = await context.apiVersion(options.signal);
   const request = buildRequest(id, values, apiVersion, options);
   const { status, headers, body, origin } = await askEngine(context.connection, request, options);
@@ -94,7 +103,12 @@ export async function openOperation(context: OperationContext, id: OperationId, 
 }
 
 /** Sends an upgrading operation (attach, exec start, WebSocket attach) and returns the hijacked socket. */
-export async function upgradeOperation(context: OperationContext, id: OperationId, values: Record<string, unknown>, options: OpenOptions = {}): Promise<UpgradedAnswer> {
+export async function upgradeOperation(
+  context: OperationContext,
+  id: OperationId,
+  values: Record<string, unknown>,
+  options: OpenOptions = {},
+): Promise<UpgradedAnswer> {
   const apiVersion = await context.apiVersion(options.signal);
   const protocol = UPGRADE_PROTOCOL[operationRows[id].response]!;
   const request = buildRequest(id, values, apiVersion, { ...options, headers: { ...options.headers, connection: 'Upgrade', upgrade: protocol } });
@@ -108,7 +122,10 @@ export async function upgradeOperation(context: OperationContext, id: OperationI
     // Something between us and the engine dropped the Upgrade header: the engine then hijacks
     // anyway, but the answer reads as a body nothing can be written to.
     answer.body.destroy();
-    throw new DockerResponseError(`the engine answered ${answer.status} without upgrading the connection; a proxy in between may strip the Upgrade header`, request.context);
+    throw new DockerResponseError(
+      `the engine answered ${answer.status} without upgrading the connection; a proxy in between may strip the Upgrade header`,
+      request.context,
+    );
   }
   const origin: BodyOrigin = { connection: context.connection, request, signal: options.signal, socket: answer.socket };
   throw requestFailure(context.connection, request, new ErrorAnswer(answer.status, await bodyText(answer.body, origin, ERROR_TEXT_LIMIT)));
@@ -121,7 +138,12 @@ function isDetached(values: Record<string, unknown>): boolean {
 }
 
 /** Calls operation `id` and returns its data: parsed JSON, text, nothing, or the live answer of a stream. */
-export async function callOperation(context: OperationContext, id: OperationId, values: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+export async function callOperation(
+  context: OperationContext,
+  id: OperationId,
+  values: Record<string, unknown> = {},
+  options: CallOptions = {},
+): Promise<unknown> {
   const row = operationRows[id];
   if (UPGRADING.has(row.response) && !isDetached(values)) {
     const apiVersion = await context.apiVersion(options.signal);

@@ -5,7 +5,7 @@ import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
 import type { OperationParamsOf } from '../operation-surface.js';
 import { callOperation, openOperation, type OpenedAnswer, type OperationContext } from '../request/operation-call.js';
 import { DecodedStream, type ItemStream, type OpenedSource } from './decoded-stream.js';
-import { MultiplexedDecoder, OutputFrame, RawOutputDecoder } from './output-frames.js';
+import { MultiplexedDecoder, type OutputFrame, RawOutputDecoder } from './output-frames.js';
 import { readableChunks } from './readable-chunks.js';
 import { ttyFromContentType } from './stream-mode.js';
 import { encodeTimestamp, type Timestamp } from './timestamps.js';

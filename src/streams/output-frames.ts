@@ -164,7 +164,11 @@ export class MultiplexedDecoder implements ChunkDecoder<OutputFrame> {
   // An error message is always assembled whole, so it gets the limit even when it fits one chunk.
   #checkErrorSize(size: number): void {
     if (size > this.#maxFrameSize) {
-      throw new DockerStreamLimitError(`the engine sent an error frame of ${size} bytes, above the ${this.#maxFrameSize}-byte frame limit`, this.#maxFrameSize, this.#context);
+      throw new DockerStreamLimitError(
+        `the engine sent an error frame of ${size} bytes, above the ${this.#maxFrameSize}-byte frame limit`,
+        this.#maxFrameSize,
+        this.#context,
+      );
     }
   }
 

@@ -25,7 +25,10 @@ export type PluginPullOptions<V extends ApiVersion = NewestApiVersion> = Omit<Op
   RegistryAuthOption &
   ProgressStreamOptions;
 
-export type PluginUpgradeOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'PluginUpgrade', V>, 'name' | 'remote' | 'X-Registry-Auth' | 'body'> &
+export type PluginUpgradeOptions<V extends ApiVersion = NewestApiVersion> = Omit<
+  OperationParamsOf<'PluginUpgrade', V>,
+  'name' | 'remote' | 'X-Registry-Auth' | 'body'
+> &
   GrantOption &
   RegistryAuthOption &
   ProgressStreamOptions;
@@ -40,7 +43,12 @@ export function pullPlugin(context: OperationContext, remote: string, options: P
   return pluginStream(context, 'PluginPull', { remote }, remote, options as HelperOptions);
 }
 
-export function upgradePlugin(context: OperationContext, name: string, remote: string, options: PluginUpgradeOptions<ApiVersion> = {}): ProgressStream<PluginSummary> {
+export function upgradePlugin(
+  context: OperationContext,
+  name: string,
+  remote: string,
+  options: PluginUpgradeOptions<ApiVersion> = {},
+): ProgressStream<PluginSummary> {
   return pluginStream(context, 'PluginUpgrade', { name, remote }, remote, options as HelperOptions);
 }
 

@@ -15,7 +15,8 @@ interface StatsHelperOptions {
 }
 
 /** The parameters of ContainerStats at API version V, but `stream`, which the helper chooses. */
-export type StatsOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ContainerStats', V>, 'id' | 'stream' | 'one-shot'> & StatsHelperOptions;
+export type StatsOptions<V extends ApiVersion = NewestApiVersion> = Omit<OperationParamsOf<'ContainerStats', V>, 'id' | 'stream' | 'one-shot'> &
+  StatsHelperOptions;
 
 export type StatsOnceOptions<V extends ApiVersion = NewestApiVersion> = StatsOptions<V> & {
   /**

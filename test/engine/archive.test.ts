@@ -26,7 +26,12 @@ async function readTar(tar: NodeJS.ReadableStream, limit = Infinity): Promise<Ma
       if (header.size! <= limit) chunks.push(chunk);
     });
     stream.on('end', () => {
-      entries.set(header.name.replace(/\/$/, ''), { type: header.type!, mode: header.mode!, linkname: header.linkname ?? null, content: Buffer.concat(chunks).toString() });
+      entries.set(header.name.replace(/\/$/, ''), {
+        type: header.type!,
+        mode: header.mode!,
+        linkname: header.linkname ?? null,
+        content: Buffer.concat(chunks).toString(),
+      });
       next();
     });
   });

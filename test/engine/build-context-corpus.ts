@@ -5,12 +5,7 @@
 import { chmodSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export type CaseFile =
-  | string
-  | { content: string; mode?: number }
-  | { symlink: string }
-  | { folder: true; mode?: number }
-  | { hardLinkTo: string };
+export type CaseFile = string | { content: string; mode?: number } | { symlink: string } | { folder: true; mode?: number } | { hardLinkTo: string };
 
 export interface ContextCase {
   name: string;
@@ -70,7 +65,7 @@ export const corpus: ContextCase[] = [
   {
     name: 'regexp characters are literals',
     dockerignore: 'a+b\n(paren)\nx|y\n{brace}\nv1.0\ncost$\n',
-    files: { 'a+b': 'x', aab: 'x', '(paren)': 'x', paren: 'x', 'x|y': 'x', x: 'x', '{brace}': 'x', brace: 'x', 'v1.0': 'x', v1x0: 'x', 'cost$': 'x', cost: 'x' },
+    files: { 'a+b': 'x', aab: 'x', '(paren)': 'x', paren: 'x', 'x|y': 'x', x: 'x', '{brace}': 'x', brace: 'x', 'v1.0': 'x', v1x0: 'x', cost$: 'x', cost: 'x' },
   },
   {
     name: 'brackets, question marks and escapes',
@@ -85,7 +80,15 @@ export const corpus: ContextCase[] = [
   {
     name: 'allow-list style',
     dockerignore: '*\n!src\n!package.json\nsrc/**/*.test.ts\n',
-    files: { 'package.json': '{}', 'README.md': 'x', 'src/index.ts': 'x', 'src/index.test.ts': 'x', 'src/lib/util.ts': 'x', 'src/lib/util.test.ts': 'x', 'test/x.ts': 'x' },
+    files: {
+      'package.json': '{}',
+      'README.md': 'x',
+      'src/index.ts': 'x',
+      'src/index.test.ts': 'x',
+      'src/lib/util.ts': 'x',
+      'src/lib/util.test.ts': 'x',
+      'test/x.ts': 'x',
+    },
   },
   {
     name: 'dotfiles',
@@ -146,7 +149,13 @@ export const corpus: ContextCase[] = [
   {
     name: 'an excluded folder entered for a wildcard exception keeps its own mode',
     dockerignore: '**/node_modules\n!**/node_modules/keep\n',
-    files: { 'node_modules/a': 'x', 'node_modules/keep': 'x', 'pkg/node_modules': { folder: true, mode: 0o700 }, 'pkg/node_modules/keep': 'x', 'pkg/node_modules/b': 'x' },
+    files: {
+      'node_modules/a': 'x',
+      'node_modules/keep': 'x',
+      'pkg/node_modules': { folder: true, mode: 0o700 },
+      'pkg/node_modules/keep': 'x',
+      'pkg/node_modules/b': 'x',
+    },
     classicDiffers: 'the classic builder does not enter `pkg/node_modules` (and would create the folder with a default mode)',
   },
   {

@@ -42,17 +42,29 @@ describe.each(targets())('build on $label', ({ docker }) => {
   it('builds a folder with build args, labels, a target stage and two tags, and resolves done with the image ID', async () => {
     const context = join(folder, 'multi');
     mkdirSync(context);
-    writeFileSync(join(context, 'Dockerfile'), [
-      'FROM busybox:latest AS base',
-      'ARG GREETING=unset',
-      'LABEL stage=base greeting=$GREETING',
-      'COPY hello.txt /hello.txt',
-      'FROM base AS final',
-      'LABEL stage=final',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(context, 'Dockerfile'),
+      [
+        'FROM busybox:latest AS base',
+        'ARG GREETING=unset',
+        'LABEL stage=base greeting=$GREETING',
+        'COPY hello.txt /hello.txt',
+        'FROM base AS final',
+        'LABEL stage=final',
+        '',
+      ].join('\n'),
+    );
     writeFileSync(join(context, 'hello.txt'), 'hello\n');
-    const stream = docker.build({ context, t: [`${repo}:a`, `${repo}:b`], buildargs: { GREETING: 'hi there' }, labels, target: 'base', platform: 'linux/amd64', nocache: true, rm: true });
+    const stream = docker.build({
+      context,
+      t: [`${repo}:a`, `${repo}:b`],
+      buildargs: { GREETING: 'hi there' },
+      labels,
+      target: 'base',
+      platform: 'linux/amd64',
+      nocache: true,
+      rm: true,
+    });
     const texts: string[] = [];
     for await (const message of stream) if (message.stream) texts.push(message.stream);
     const { imageId } = await stream.done;

@@ -30,7 +30,10 @@ describe.each(engines())('one client under load on $name $version', (engine) => 
 
   beforeAll(async () => {
     container = await withClient(async (docker) => {
-      const { Id } = await docker.containers.create({ name: `load-${run}`, body: { Image: 'busybox:latest', Cmd: ['sleep', '600'], Labels: { 'test.run': run }, StopTimeout: 1 } });
+      const { Id } = await docker.containers.create({
+        name: `load-${run}`,
+        body: { Image: 'busybox:latest', Cmd: ['sleep', '600'], Labels: { 'test.run': run }, StopTimeout: 1 },
+      });
       await docker.containers.start({ id: Id });
       return Id;
     });

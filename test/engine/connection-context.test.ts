@@ -31,7 +31,11 @@ describe('contexts', () => {
     const id = createHash('sha256').update(name).digest('hex');
     const metaDir = join(configDir, 'contexts', 'meta', id);
     mkdirSync(metaDir, { recursive: true });
-    const meta = { Name: name, Metadata: { Description: 'made by connection-context.test.ts' }, Endpoints: { docker: { Host: host, SkipTLSVerify: options.skipTlsVerify ?? false } } };
+    const meta = {
+      Name: name,
+      Metadata: { Description: 'made by connection-context.test.ts' },
+      Endpoints: { docker: { Host: host, SkipTLSVerify: options.skipTlsVerify ?? false } },
+    };
     writeFileSync(join(metaDir, 'meta.json'), JSON.stringify(meta));
     if (!options.tlsFiles) return;
     const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');

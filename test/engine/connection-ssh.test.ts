@@ -31,11 +31,16 @@ describe(`ssh to the ${newest.name} engine`, () => {
 
   const sshArgs = (known = knownHosts, key = keyFile) => [
     // No ~/.ssh/config of the machine: only what the test says counts.
-    '-F', '/dev/null',
-    '-i', key,
-    '-o', 'IdentitiesOnly=yes',
-    '-o', `UserKnownHostsFile=${known}`,
-    '-o', 'StrictHostKeyChecking=yes',
+    '-F',
+    '/dev/null',
+    '-i',
+    key,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${known}`,
+    '-o',
+    'StrictHostKeyChecking=yes',
   ];
   const client = (options: ConnectionOptions) => {
     const created = createDocker(options);
@@ -142,11 +147,13 @@ describe(`ssh to the ${newest.name} engine`, () => {
     const error = await stranger.system.ping().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DockerConnectionError);
     expect(error).toMatchObject({ endpoint: url, code: 'ERR_SSH_EXITED' });
-    expect((error as Error).message).toMatch(/^cannot reach the Docker engine at ssh:\/\/root@127\.0\.0\.1:\d+: ssh exited with code 255: .*Host key verification failed\./s);
+    expect((error as Error).message).toMatch(
+      /^cannot reach the Docker engine at ssh:\/\/root@127\.0\.0\.1:\d+: ssh exited with code 255: .*Host key verification failed\./s,
+    );
     expect(readFileSync(emptyKnownHosts, 'utf8')).toBe('');
   });
 
-  it('fails with ssh\'s reason for a key the server does not accept', async () => {
+  it("fails with ssh's reason for a key the server does not accept", async () => {
     const other = await makeSshKeyPair(join(dir, 'other'));
     const refused = client({ host: url, ssh: { args: sshArgs(knownHosts, other.keyFile) } });
     const error = await refused.system.ping().catch((caught: unknown) => caught);

@@ -61,7 +61,10 @@ describe('TLS engine', () => {
   it('connects from explicit options, by IP and by the name in the certificate', async () => {
     expect((await docker.system.version()).Version).toBe(fixture.engine.version);
     const files = clientFiles();
-    const byName = client({ host: `tcp://localhost:${fixture.engine.port}`, tls: { ca: files.ca.toString(), cert: files.cert.toString(), key: files.key.toString() } });
+    const byName = client({
+      host: `tcp://localhost:${fixture.engine.port}`,
+      tls: { ca: files.ca.toString(), cert: files.cert.toString(), key: files.key.toString() },
+    });
     expect(await byName.system.ping()).toBe('OK');
   });
 
@@ -89,10 +92,12 @@ describe('TLS engine', () => {
   });
 
   it('fails with "the engine rejected the client certificate" for one from another CA', async () => {
-    const error = await failure(client({
-      host: fixture.engine.host,
-      tls: { ca: clientFiles().ca, cert: fixture.read(fixture.foreign.certFile), key: fixture.read(fixture.foreign.keyFile) },
-    }));
+    const error = await failure(
+      client({
+        host: fixture.engine.host,
+        tls: { ca: clientFiles().ca, cert: fixture.read(fixture.foreign.certFile), key: fixture.read(fixture.foreign.keyFile) },
+      }),
+    );
     expect(error.code).toBe('ERR_SSL_TLSV1_ALERT_UNKNOWN_CA');
     expect(error.message).toMatch(/TLS: the engine rejected the client certificate/);
   });
@@ -103,15 +108,21 @@ describe('TLS engine', () => {
     expect(await unverified.system.ping()).toBe('OK');
   });
 
-  it('gets the engine\'s own answer when plain HTTP is sent to the TLS port', async () => {
+  it("gets the engine's own answer when plain HTTP is sent to the TLS port", async () => {
     const plain = client({ host: `http://127.0.0.1:${fixture.engine.port}` });
     await expect(plain.system.ping()).rejects.toBeInstanceOf(BadRequestError);
   });
 
   it('runs execs over TLS: stdin half-closed, MiBs intact, several at once', async () => {
-    const { Id: id } = await docker.containers.create({ body: { Image: 'busybox:latest', Cmd: ['sleep', '300'], Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' } } });
+    const { Id: id } = await docker.containers.create({
+      body: { Image: 'busybox:latest', Cmd: ['sleep', '300'], Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' } },
+    });
     await docker.containers.start({ id });
-    expect(await docker.exec.run(id, ['sh', '-c', 'cat; echo after-eof; exit 4'], { stdin: 'over tls ' })).toEqual({ stdout: 'over tls after-eof\n', stderr: '', exitCode: 4 });
+    expect(await docker.exec.run(id, ['sh', '-c', 'cat; echo after-eof; exit 4'], { stdin: 'over tls ' })).toEqual({
+      stdout: 'over tls after-eof\n',
+      stderr: '',
+      exitCode: 4,
+    });
     const input = randomBytes(2 * 1024 * 1024 + 5);
     const big = await docker.exec.run(id, ['sh', '-c', 'md5sum | cut -d" " -f1'], { stdin: input });
     expect(big).toEqual({ stdout: `${createHash('md5').update(input).digest('hex')}\n`, stderr: '', exitCode: 0 });
@@ -122,7 +133,14 @@ describe('TLS engine', () => {
 
   it('attaches over TLS before start and half-closes stdin', async () => {
     const { Id: id } = await docker.containers.create({
-      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', 'cat; echo after-eof; echo err >&2'], OpenStdin: true, StdinOnce: true, Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' } },
+      body: {
+        Image: 'busybox:latest',
+        Cmd: ['sh', '-c', 'cat; echo after-eof; echo err >&2'],
+        OpenStdin: true,
+        StdinOnce: true,
+        Labels: { 'test.run': run },
+        HostConfig: { NetworkMode: 'none' },
+      },
     });
     const session = docker.attach(id, { stdin: true });
     expect(await session.attached).toEqual({ tty: false });
@@ -136,7 +154,14 @@ describe('TLS engine', () => {
 
   it('attaches over WebSocket through TLS, stdin ended by a close frame', async () => {
     const { Id: id } = await docker.containers.create({
-      body: { Image: 'busybox:latest', Cmd: ['sh', '-c', 'cat; echo after-eof'], OpenStdin: true, StdinOnce: true, Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' } },
+      body: {
+        Image: 'busybox:latest',
+        Cmd: ['sh', '-c', 'cat; echo after-eof'],
+        OpenStdin: true,
+        StdinOnce: true,
+        Labels: { 'test.run': run },
+        HostConfig: { NetworkMode: 'none' },
+      },
     });
     const session = docker.attachWebSocket(id, { stdin: true });
     await session.attached;

@@ -43,8 +43,7 @@ function demultiplex(data: Buffer): Frame[] {
   return frames;
 }
 
-const streamText = (frames: Frame[], stream: number) =>
-  Buffer.concat(frames.filter((f) => f.stream === stream).map((f) => f.payload)).toString('utf8');
+const streamText = (frames: Frame[], stream: number) => Buffer.concat(frames.filter((f) => f.stream === stream).map((f) => f.payload)).toString('utf8');
 
 interface TarEntry {
   header: TarHeaders;

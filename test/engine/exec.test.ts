@@ -84,7 +84,12 @@ describe.each(targets())('exec on $label', ({ docker, apiVersion }) => {
   it('passes environment, working directory and user to the process', async () => {
     const { Id } = await docker.exec.create({
       id: box,
-      body: { Cmd: ['sh', '-c', 'test "$GREETING" = hi && test "$(pwd)" = /tmp && test "$(id -u):$(id -g)" = 1:2'], Env: ['GREETING=hi'], User: '1:2', WorkingDir: '/tmp' },
+      body: {
+        Cmd: ['sh', '-c', 'test "$GREETING" = hi && test "$(pwd)" = /tmp && test "$(id -u):$(id -g)" = 1:2'],
+        Env: ['GREETING=hi'],
+        User: '1:2',
+        WorkingDir: '/tmp',
+      },
     });
     await startDetached(Id);
     expect((await waitForExit(Id)).ExitCode).toBe(0);

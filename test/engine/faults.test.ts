@@ -63,7 +63,10 @@ describe.each(['legacy', 'newest'] as const)('a %s daemon killed mid-stream', (g
   /** The daemon back up after the previous test killed it (as a supervisor would restart it). */
   const ensureUp = async () => {
     const probe = createDocker({ socketPath: entry.socket });
-    const answers = await probe.system.ping().then(() => true, () => false);
+    const answers = await probe.system.ping().then(
+      () => true,
+      () => false,
+    );
     await probe.close();
     if (!answers) entry = await engine.restart();
   };
@@ -102,7 +105,11 @@ describe.each(['legacy', 'newest'] as const)('a %s daemon killed mid-stream', (g
   it('an events stream reconnects after the daemon comes back, none lost, none twice', async () => {
     const controller = new AbortController();
     const received: string[] = [];
-    const events = docker.events({ filters: { label: [`test.run=${run}`], type: ['container'], event: ['create'] }, signal: controller.signal, reconnect: { initialDelay: 100, maxDelay: 1000, timeout: 60_000 } });
+    const events = docker.events({
+      filters: { label: [`test.run=${run}`], type: ['container'], event: ['create'] },
+      signal: controller.signal,
+      reconnect: { initialDelay: 100, maxDelay: 1000, timeout: 60_000 },
+    });
     const reading = (async () => {
       for await (const event of events) received.push(event.Actor?.Attributes?.name ?? '?');
     })();

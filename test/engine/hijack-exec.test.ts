@@ -45,13 +45,19 @@ describe.each(targets())('exec on $label', ({ docker, engine }) => {
   });
 
   it('feeds stdin, then half-closes: the process reads EOF, exits 0, and its later output arrives', async () => {
-    expect(await docker.exec.run(box, ['sh', '-c', 'cat; echo after-eof'], { stdin: 'hello ' })).toEqual({ stdout: 'hello after-eof\n', stderr: '', exitCode: 0 });
+    expect(await docker.exec.run(box, ['sh', '-c', 'cat; echo after-eof'], { stdin: 'hello ' })).toEqual({
+      stdout: 'hello after-eof\n',
+      stderr: '',
+      exitCode: 0,
+    });
   });
 
   it('carries MiBs of stdin from a Readable intact', async () => {
     const input = randomBytes(3 * 1024 * 1024 + 17);
     const pieces = Array.from({ length: Math.ceil(input.length / 65536) }, (_, i) => input.subarray(i * 65536, (i + 1) * 65536));
-    const result = await docker.exec.run(box, ['sh', '-c', 'cat > /tmp/in-$$; wc -c < /tmp/in-$$; md5sum < /tmp/in-$$; rm /tmp/in-$$'], { stdin: Readable.from(pieces) });
+    const result = await docker.exec.run(box, ['sh', '-c', 'cat > /tmp/in-$$; wc -c < /tmp/in-$$; md5sum < /tmp/in-$$; rm /tmp/in-$$'], {
+      stdin: Readable.from(pieces),
+    });
     expect(result.exitCode).toBe(0);
     const [count, sum] = result.stdout.trim().split('\n');
     expect(Number(count)).toBe(input.length);
@@ -60,14 +66,22 @@ describe.each(targets())('exec on $label', ({ docker, engine }) => {
 
   it('returns several MiB of output byte-exact', async () => {
     const size = 6 * 1024 * 1024 + 5;
-    const result = await docker.exec.run(box, ['sh', '-c', `head -c ${size} /dev/urandom > /tmp/big-$$; cat /tmp/big-$$; md5sum /tmp/big-$$ >&2; rm /tmp/big-$$`], { encoding: 'buffer' });
+    const result = await docker.exec.run(
+      box,
+      ['sh', '-c', `head -c ${size} /dev/urandom > /tmp/big-$$; cat /tmp/big-$$; md5sum /tmp/big-$$ >&2; rm /tmp/big-$$`],
+      { encoding: 'buffer' },
+    );
     expect(result.exitCode).toBe(0);
     expect(result.stdout.length).toBe(size);
     expect(result.stderr.toString().split(/\s+/)[0]).toBe(md5(result.stdout));
   });
 
   it('runs under a TTY: one raw stream, stderr empty', async () => {
-    expect(await docker.exec.run(box, ['sh', '-c', 'echo out; echo err >&2; exit 4'], { tty: true })).toEqual({ stdout: 'out\r\nerr\r\n', stderr: '', exitCode: 4 });
+    expect(await docker.exec.run(box, ['sh', '-c', 'echo out; echo err >&2; exit 4'], { tty: true })).toEqual({
+      stdout: 'out\r\nerr\r\n',
+      stderr: '',
+      exitCode: 4,
+    });
   });
 
   it('runs 20 execs at once on one client, each with its own output and exit code', async () => {
@@ -119,7 +133,12 @@ describe.each(targets())('exec on $label', ({ docker, engine }) => {
   });
 
   it('execStart without a TTY: stdin half-close and separate streams', async () => {
-    const execId = await createExecDirectly(engine.socket, box, { Cmd: ['sh', '-c', 'cat; echo done >&2'], AttachStdin: true, AttachStdout: true, AttachStderr: true });
+    const execId = await createExecDirectly(engine.socket, box, {
+      Cmd: ['sh', '-c', 'cat; echo done >&2'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+    });
     const session = docker.execStart(execId, { tty: false });
     session.stdin.end('piped');
     const [stdout, stderr] = await Promise.all([readAll(session.stdout), readAll(session.stderr)]);

@@ -10,15 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BadRequestError, DockerApiError, DockerVersionError, NotFoundError, ServerError, type StreamingResponse } from '../../src/index.js';
 import { compareApiVersions } from '../../src/api-version.js';
 import { importImage } from './support/fixtures.js';
-import {
-  buildCacheRecords,
-  contextRecords,
-  readAll,
-  readNdjson,
-  removeCacheRecords,
-  savedManifest,
-  tarOf,
-} from './support/images-fixtures.js';
+import { buildCacheRecords, contextRecords, readAll, readNdjson, removeCacheRecords, savedManifest, tarOf } from './support/images-fixtures.js';
 import { targets } from './support/targets.js';
 
 type Message = Record<string, unknown>;
@@ -216,7 +208,10 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
 
   it('reports a failing build step in the stream with HTTP 200, and refuses an unknown builder version', async () => {
     const context = await tarOf([{ name: 'Dockerfile', content: 'FROM busybox:latest\nRUN exit 3\n' }]);
-    const messages = await progress('ImageBuild', await docker.images.build({ version: '1', networkmode: 'none', labels: label, forcerm: true, body: context }));
+    const messages = await progress(
+      'ImageBuild',
+      await docker.images.build({ version: '1', networkmode: 'none', labels: label, forcerm: true, body: context }),
+    );
     const failure = errorOf(messages);
     expect(failure).toBeDefined();
     expect(String((failure!.errorDetail as Message).message)).toMatch(/returned a non-zero code: 3/);
@@ -306,7 +301,9 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
   });
 
   it('distribution inspect ends in a typed error: no registry reachable here', async () => {
-    const error = await docker.distribution.inspect({ name: `registry.invalid/test-${run}/app:v1`, 'X-Registry-Auth': { username: 'u', password: 'p' } }).catch((e: unknown) => e);
+    const error = await docker.distribution
+      .inspect({ name: `registry.invalid/test-${run}/app:v1`, 'X-Registry-Auth': { username: 'u', password: 'p' } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ServerError);
     expect((error as ServerError).operation).toBe('DistributionInspect');
     expect((error as ServerError).message).toMatch(/registry\.invalid/);

@@ -3,7 +3,7 @@
 // label, and the engines' conflict and not-found answers.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BadRequestError, ConflictError, DockerApiError, ForbiddenError, NotFoundError, ServerError, compareApiVersions } from '../../src/index.js';
+import { BadRequestError, ConflictError, type DockerApiError, ForbiddenError, NotFoundError, ServerError, compareApiVersions } from '../../src/index.js';
 import { targets } from './support/targets.js';
 
 describe.each(targets())('networks on $label', ({ docker, apiVersion, engine }) => {

@@ -149,7 +149,9 @@ describe.each(targets())('plugins on $label', ({ docker, engine, apiVersion, con
     const kept = await docker.plugins.inspect({ name });
     expect(kept.Id).toBe(id);
     expect(kept.Settings.Env).toEqual(['DEBUG=1']);
-    await expect(docker.plugins.upgrade({ name: `${registry}/engine-tests/absent-${run}:1.0`, remote: `${registry}/engine-tests/absent-${run}:2.0`, body: [] })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      docker.plugins.upgrade({ name: `${registry}/engine-tests/absent-${run}:1.0`, remote: `${registry}/engine-tests/absent-${run}:2.0`, body: [] }),
+    ).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('pushes to an unreachable registry (no registry here): status 200, then the failure in-band as errorDetail', async () => {
@@ -183,9 +185,7 @@ describe.each(targets())('plugins on $label', ({ docker, engine, apiVersion, con
     for (const event of events) conformance.check('SystemEvents', event);
     const actions = events.map((event) => event.Action);
     // A forced removal stops an enabled plugin without a `disable` event.
-    const expected = socketsUnavailable === undefined
-      ? ['create', 'enable', 'disable', 'enable', 'remove']
-      : ['create', 'remove'];
+    const expected = socketsUnavailable === undefined ? ['create', 'enable', 'disable', 'enable', 'remove'] : ['create', 'remove'];
     expect(actions).toEqual(expected);
     expect(events.every((event) => (event.Actor as { ID: string }).ID === id)).toBe(true);
   });

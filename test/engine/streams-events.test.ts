@@ -142,7 +142,11 @@ describe.each(newest)('events across a real restart of $label', (target) => {
   it('reconnects after the daemon restarts and resumes from the last event, none lost, none twice', async () => {
     const controller = new AbortController();
     const stream = collect(
-      docker.events({ filters: { label: [`test.run=${run}`], type: ['container'] }, signal: controller.signal, reconnect: { initialDelay: 250, maxDelay: 4000, timeout: 120_000 } }),
+      docker.events({
+        filters: { label: [`test.run=${run}`], type: ['container'] },
+        signal: controller.signal,
+        reconnect: { initialDelay: 250, maxDelay: 4000, timeout: 120_000 },
+      }),
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await create('before-restart');

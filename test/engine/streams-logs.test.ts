@@ -12,7 +12,9 @@ describe.each(targets())('logs on $label', ({ docker }) => {
   const created: string[] = [];
 
   const runToEnd = async (body: Record<string, unknown>) => {
-    const { Id } = await docker.containers.create({ body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, ...body } });
+    const { Id } = await docker.containers.create({
+      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, ...body },
+    });
     created.push(Id);
     await docker.containers.start({ id: Id });
     await docker.containers.wait({ id: Id });
@@ -69,7 +71,12 @@ describe.each(targets())('logs on $label', ({ docker }) => {
 
   it('follows a running container to its end', async () => {
     const { Id } = await docker.containers.create({
-      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, Cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.2; done'] },
+      body: {
+        Image: 'busybox:latest',
+        Labels: { 'test.run': run },
+        HostConfig: { NetworkMode: 'none' },
+        Cmd: ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo "tick $i"; sleep 0.2; done'],
+      },
     });
     created.push(Id);
     await docker.containers.start({ id: Id });
@@ -86,7 +93,12 @@ describe.each(targets())('logs on $label', ({ docker }) => {
 
   it('stops following quietly on abort; the container keeps running', async () => {
     const { Id } = await docker.containers.create({
-      body: { Image: 'busybox:latest', Labels: { 'test.run': run }, HostConfig: { NetworkMode: 'none' }, Cmd: ['sh', '-c', 'while true; do echo alive; sleep 0.1; done'] },
+      body: {
+        Image: 'busybox:latest',
+        Labels: { 'test.run': run },
+        HostConfig: { NetworkMode: 'none' },
+        Cmd: ['sh', '-c', 'while true; do echo alive; sleep 0.1; done'],
+      },
     });
     created.push(Id);
     await docker.containers.start({ id: Id });

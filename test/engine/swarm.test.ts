@@ -8,15 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BadRequestError,
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  ServerError,
-  ServiceUnavailableError,
-  compareApiVersions,
-} from '../../src/index.js';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ServerError, ServiceUnavailableError, compareApiVersions } from '../../src/index.js';
 import { forceLeaveSwarm, swarmState, SWARM_MARKER } from './support/swarm-fixtures.js';
 import { targets } from './support/targets.js';
 
@@ -120,12 +112,14 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
 
   it('reports joining with a malformed token or an unreachable manager as typed errors (no second engine to join here)', async () => {
     // A malformed token is refused before any connection is tried.
-    await expect(docker.swarm.join({ body: { ListenAddr: listen, RemoteAddrs: ['127.0.0.1:9'], JoinToken: 'SWMTKN-1-bogus' } }))
-      .rejects.toSatisfy((error: unknown) => error instanceof ServerError && /invalid join token/.test(error.message));
+    await expect(docker.swarm.join({ body: { ListenAddr: listen, RemoteAddrs: ['127.0.0.1:9'], JoinToken: 'SWMTKN-1-bogus' } })).rejects.toSatisfy(
+      (error: unknown) => error instanceof ServerError && /invalid join token/.test(error.message),
+    );
     // A well-formed token for a manager that does not exist (nothing listens on port 9).
     const token = 'SWMTKN-1-3pu6hszjas19xyp7ghgosyx9k8atbfcr8p2is99znpy26u2lkl-1awxwuwd3z9j1z3puu7rcgdbx';
-    await expect(docker.swarm.join({ body: { ListenAddr: listen, RemoteAddrs: ['127.0.0.1:9'], JoinToken: token } }))
-      .rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(docker.swarm.join({ body: { ListenAddr: listen, RemoteAddrs: ['127.0.0.1:9'], JoinToken: token } })).rejects.toBeInstanceOf(
+      ServiceUnavailableError,
+    );
     expect((await docker.system.info()).Swarm?.LocalNodeState).toBe('inactive');
   });
 
@@ -154,10 +148,13 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     expect(info.Swarm?.Cluster?.ID).toBe(swarm.ID);
     expect(info.Swarm?.RemoteManagers).toEqual([{ NodeID: nodeId, Addr: listen }]);
 
-    await expect(docker.swarm.init({ body: { ListenAddr: listen, AdvertiseAddr: listen } }))
-      .rejects.toMatchObject({ status: 503, message: expect.stringMatching(/already part of a swarm/) });
-    await expect(docker.swarm.join({ body: { ListenAddr: listen, RemoteAddrs: [listen], JoinToken: swarm.JoinTokens.Worker } }))
-      .rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(docker.swarm.init({ body: { ListenAddr: listen, AdvertiseAddr: listen } })).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/already part of a swarm/),
+    });
+    await expect(docker.swarm.join({ body: { ListenAddr: listen, RemoteAddrs: [listen], JoinToken: swarm.JoinTokens.Worker } })).rejects.toBeInstanceOf(
+      ServiceUnavailableError,
+    );
   });
 
   it('changes the swarm settings, rotates the worker token and refuses a stale version', async () => {
@@ -176,8 +173,9 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     expect(after.JoinTokens.Worker).not.toBe(before.JoinTokens.Worker);
     expect(after.JoinTokens.Manager).toBe(before.JoinTokens.Manager);
 
-    await expect(docker.swarm.update({ version: before.Version.Index!, body: spec }))
-      .rejects.toSatisfy((error: unknown) => error instanceof ServerError && /out of sequence/.test(error.message));
+    await expect(docker.swarm.update({ version: before.Version.Index!, body: spec })).rejects.toSatisfy(
+      (error: unknown) => error instanceof ServerError && /out of sequence/.test(error.message),
+    );
 
     await docker.swarm.update({ version: after.Version.Index!, rotateManagerToken: true, body: after.Spec });
     const rotated = await docker.swarm.inspect();
@@ -237,7 +235,10 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
       for (let attempt = 1; ; attempt++) {
         const current = await docker.nodes.inspect({ id: nodeId });
         const sent = current.Version.Index!;
-        const failure = await docker.nodes.update({ id: nodeId, version: sent, body: spec(current) }).then(() => undefined, (error: unknown) => error);
+        const failure = await docker.nodes.update({ id: nodeId, version: sent, body: spec(current) }).then(
+          () => undefined,
+          (error: unknown) => error,
+        );
         if (failure === undefined) return sent;
         if (attempt === 5 || !(failure instanceof ServerError && /out of sequence/.test(failure.message))) throw failure;
       }
@@ -247,8 +248,9 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     expect(paused.Version.Index).toBeGreaterThan(version);
     expect(paused.Spec).toMatchObject({ Role: 'manager', Availability: 'pause', Labels: { zone: run } });
     expect((await docker.nodes.list({ filters: { 'node.label': [`zone=${run}`] } })).map((n) => n.ID)).toEqual([nodeId]);
-    await expect(docker.nodes.update({ id: nodeId, version, body: { Role: 'manager', Availability: 'active' } }))
-      .rejects.toSatisfy((error: unknown) => error instanceof ServerError && /out of sequence/.test(error.message));
+    await expect(docker.nodes.update({ id: nodeId, version, body: { Role: 'manager', Availability: 'active' } })).rejects.toSatisfy(
+      (error: unknown) => error instanceof ServerError && /out of sequence/.test(error.message),
+    );
     await updateNode((current) => ({ ...current!.Spec, Availability: 'active' }));
     expect((await docker.nodes.inspect({ id: nodeId })).Spec.Availability).toBe('active');
 
@@ -280,8 +282,9 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     expect(relabelled.Version.Index).toBeGreaterThan(version);
     expect(relabelled.Spec.Labels).toEqual({ ...label, extra: 'yes' });
     // Only labels may change.
-    await expect(docker.secrets.update({ id: secretId, version: relabelled.Version.Index!, body: { ...relabelled.Spec, Data: base64('other') } }))
-      .rejects.toBeInstanceOf(BadRequestError);
+    await expect(
+      docker.secrets.update({ id: secretId, version: relabelled.Version.Index!, body: { ...relabelled.Spec, Data: base64('other') } }),
+    ).rejects.toBeInstanceOf(BadRequestError);
     await expect(docker.secrets.inspect({ id: `missing-${run}` })).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -306,8 +309,9 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     const relabelled = await docker.configs.inspect({ id: configId });
     expect(relabelled.Version.Index).toBeGreaterThan(version);
     expect(relabelled.Spec.Labels).toEqual({ ...label, extra: 'yes' });
-    await expect(docker.configs.update({ id: configId, version: relabelled.Version.Index!, body: { ...relabelled.Spec, Data: base64('other') } }))
-      .rejects.toBeInstanceOf(BadRequestError);
+    await expect(
+      docker.configs.update({ id: configId, version: relabelled.Version.Index!, body: { ...relabelled.Spec, Data: base64('other') } }),
+    ).rejects.toBeInstanceOf(BadRequestError);
   });
 
   it('runs a busybox service with the secret and config, and reports it and its task', async () => {
@@ -347,10 +351,10 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     else expect(created.Warnings === null || Array.isArray(created.Warnings)).toBe(true);
 
     // A second service of the same name is refused.
-    await expect(docker.services.create({ body: { Name: serviceName, TaskTemplate: { ContainerSpec: { Image: 'busybox:latest' } } } }))
-      .rejects.toBeInstanceOf(ConflictError);
-    await expect(docker.services.create({ body: { Name: `noimage-${run}`, TaskTemplate: { ContainerSpec: {} } } }))
-      .rejects.toBeInstanceOf(BadRequestError);
+    await expect(docker.services.create({ body: { Name: serviceName, TaskTemplate: { ContainerSpec: { Image: 'busybox:latest' } } } })).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+    await expect(docker.services.create({ body: { Name: `noimage-${run}`, TaskTemplate: { ContainerSpec: {} } } })).rejects.toBeInstanceOf(BadRequestError);
     // An unknown network: 404 for a predefined one without a swarm counterpart, 500 for any other name.
     const onNetwork = (Target: string) =>
       docker.services.create({ body: { Name: `nonet-${run}`, TaskTemplate: { ContainerSpec: { Image: 'busybox:latest' }, Networks: [{ Target }] } } });
@@ -386,7 +390,7 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     expect(inspectedTask.Status.ContainerStatus?.ContainerID).toBe(task.Status.ContainerStatus?.ContainerID);
     // Tasks are named <service>.<slot>.<task ID>; the name filter matches prefixes of that.
     expect((await docker.tasks.list({ filters: { name: [`${serviceName}.1`] } })).map((t) => t.ID)).toContain(task.ID);
-    expect((await docker.tasks.list({ filters: { node: [nodeId], label: [`missing-${run}`] } }))).toEqual([]);
+    expect(await docker.tasks.list({ filters: { node: [nodeId], label: [`missing-${run}`] } })).toEqual([]);
     await expect(docker.tasks.list({ filters: { service: [`missing-${run}`] } })).rejects.toBeInstanceOf(NotFoundError);
     await expect(docker.tasks.list({ filters: { bogus: ['x'] } as never })).rejects.toBeInstanceOf(BadRequestError);
     await expect(docker.tasks.inspect({ id: `missing-${run}` })).rejects.toBeInstanceOf(NotFoundError);
@@ -418,9 +422,12 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
   });
 
   it('reads service and task logs as multiplexed frames', async () => {
-    const expectedContentType = compareApiVersions(apiVersion, '1.42') >= 0
-      ? 'application/vnd.docker.multiplexed-stream'
-      : legacyEngine ? undefined : 'application/vnd.docker.raw-stream';
+    const expectedContentType =
+      compareApiVersions(apiVersion, '1.42') >= 0
+        ? 'application/vnd.docker.multiplexed-stream'
+        : legacyEngine
+          ? undefined
+          : 'application/vnd.docker.raw-stream';
 
     // The service's output, with timestamps and the task context before each line.
     const frames = await waitFor(
@@ -435,7 +442,9 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     );
     const out = linesOf(frames, 1);
     for (const line of out) {
-      expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z com\.docker\.swarm\.node\.id=[0-9a-z]+,com\.docker\.swarm\.service\.id=[0-9a-z]+,com\.docker\.swarm\.task\.id=[0-9a-z]+ /);
+      expect(line).toMatch(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z com\.docker\.swarm\.node\.id=[0-9a-z]+,com\.docker\.swarm\.service\.id=[0-9a-z]+,com\.docker\.swarm\.task\.id=[0-9a-z]+ /,
+      );
       expect(line).toContain(`com.docker.swarm.service.id=${serviceId}`);
     }
     const text = out.map((line) => line.split(' ').slice(2).join(' '));
@@ -486,8 +495,9 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
     expect([undefined, 'updating', 'completed']).toContain(updating.UpdateStatus?.State);
 
     // A write based on the old version is refused.
-    await expect(docker.services.update({ id: serviceId, version: before.Version.Index!, body: spec }))
-      .rejects.toSatisfy((error: unknown) => error instanceof ServerError && /out of sequence/.test(error.message));
+    await expect(docker.services.update({ id: serviceId, version: before.Version.Index!, body: spec })).rejects.toSatisfy(
+      (error: unknown) => error instanceof ServerError && /out of sequence/.test(error.message),
+    );
 
     const done = await waitFor(
       'the rolling update to complete',
@@ -503,8 +513,7 @@ describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => 
       (tasks) => tasks.length === 2 && tasks.every((t) => t.Status.State === 'running' && t.Spec.ContainerSpec?.Env?.includes('STAGE=two')),
     );
     expect(running.map((t) => t.Slot).sort()).toEqual([1, 2]);
-    expect((await docker.services.list({ status: true, filters: { id: [serviceId] } }))[0]!.ServiceStatus)
-      .toMatchObject({ RunningTasks: 2, DesiredTasks: 2 });
+    expect((await docker.services.list({ status: true, filters: { id: [serviceId] } }))[0]!.ServiceStatus).toMatchObject({ RunningTasks: 2, DesiredTasks: 2 });
 
     // A server-side rollback returns to the previous specification; its states are the
     // rollback_* values the reference does not list.

@@ -25,9 +25,9 @@ export async function versionTyping(id: string): Promise<void> {
   // Answers are typed too: EndpointSettings.DNSNames appears in 1.44.
   const inspected141 = await v141.containers.inspect({ id });
   // @ts-expect-error not in 1.41
-  void inspected141.NetworkSettings?.Networks?.['bridge']?.DNSNames;
+  void inspected141.NetworkSettings?.Networks?.bridge?.DNSNames;
   const inspected144 = await v144.containers.inspect({ id });
-  void inspected144.NetworkSettings?.Networks?.['bridge']?.DNSNames;
+  void inspected144.NetworkSettings?.Networks?.bridge?.DNSNames;
 
   // Filters are objects, not strings.
   // @ts-expect-error a JSON string is not accepted

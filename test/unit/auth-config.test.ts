@@ -53,7 +53,7 @@ describe('registry keys', () => {
     expect(registryKeyFor('docker.io/library/busybox:1')).toBe(DOCKER_HUB_KEY);
     expect(registryKeyFor('index.docker.io/team/app')).toBe(DOCKER_HUB_KEY);
     expect(registryKeyFor('127.0.0.1:5000/team/app:1')).toBe('127.0.0.1:5000');
-    expect(registryKeyFor('localhost/app@sha256:' + 'a'.repeat(64))).toBe('localhost');
+    expect(registryKeyFor(`localhost/app@sha256:${'a'.repeat(64)}`)).toBe('localhost');
     expect(registryKeyFor('registry.example.com/app')).toBe('registry.example.com');
   });
 });
@@ -96,7 +96,12 @@ describe('auths in config.json', () => {
   });
 
   it('lists every entry for a build', async () => {
-    expect(Object.keys(await allRegistryAuths({ configDir })).sort()).toEqual(['127.0.0.1:5000', 'https://index.docker.io/v1/', 'https://registry.example.com/v2/', 'token.example']);
+    expect(Object.keys(await allRegistryAuths({ configDir })).sort()).toEqual([
+      '127.0.0.1:5000',
+      'https://index.docker.io/v1/',
+      'https://registry.example.com/v2/',
+      'token.example',
+    ]);
   });
 
   it('refuses malformed files without quoting them', async () => {
@@ -129,8 +134,16 @@ describe('credential helpers', () => {
       credsStore: 'store',
       credHelpers: { 'pinned.example': 'pinned' },
     });
-    expect(await resolveRegistryAuth('127.0.0.1:5000/app', { configDir, env })).toEqual({ username: 'alice', password: SECRET, serveraddress: '127.0.0.1:5000' });
-    expect(await resolveRegistryAuth('pinned.example/app', { configDir, env })).toEqual({ username: 'pinned-user', password: `pinned-${SECRET}`, serveraddress: 'pinned.example' });
+    expect(await resolveRegistryAuth('127.0.0.1:5000/app', { configDir, env })).toEqual({
+      username: 'alice',
+      password: SECRET,
+      serveraddress: '127.0.0.1:5000',
+    });
+    expect(await resolveRegistryAuth('pinned.example/app', { configDir, env })).toEqual({
+      username: 'pinned-user',
+      password: `pinned-${SECRET}`,
+      serveraddress: 'pinned.example',
+    });
     expect(await resolveRegistryAuth('file.example/app', { configDir, env })).toBeUndefined();
   });
 
@@ -196,7 +209,7 @@ describe('headers pull, push and build send', () => {
       seen.push({ url: req.url ?? '', headers: req.headers });
       req.resume();
       req.on('end', () => {
-        if (req.url?.startsWith('/v1.45/build')) return json(res, 200, { aux: { ID: 'sha256:' + 'b'.repeat(64) } });
+        if (req.url?.startsWith('/v1.45/build')) return json(res, 200, { aux: { ID: `sha256:${'b'.repeat(64)}` } });
         json(res, 200, { status: 'done' });
       });
     });
@@ -235,7 +248,9 @@ describe('headers pull, push and build send', () => {
   });
 
   it('sends every configured credential as X-Registry-Config with a build, unless given', async () => {
-    const configDir = configFolder({ auths: { '127.0.0.1:5000': { auth: basic('alice', SECRET) }, 'https://index.docker.io/v1/': { auth: basic('hub', 'hubpw') } } });
+    const configDir = configFolder({
+      auths: { '127.0.0.1:5000': { auth: basic('alice', SECRET) }, 'https://index.docker.io/v1/': { auth: basic('hub', 'hubpw') } },
+    });
     const docker = createDocker({ socketPath: engine.socketPath, configDir });
     const context = () => Readable.from([Buffer.alloc(1024)]);
     await docker.build({ context: context() }).done;

@@ -45,7 +45,7 @@ describe('build request', () => {
     engine = await fakeEngine(async (req, res) => {
       captured.push({ url: new URL(req.url!, 'http://x'), headers: req.headers, entries: await tarNames(req) });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"stream":"Step 1/1 : FROM scratch\\n"}\n{"aux":{"ID":"sha256:' + 'a'.repeat(64) + '"}}\n');
+      res.end(`{"stream":"Step 1/1 : FROM scratch\\n"}\n{"aux":{"ID":"sha256:${'a'.repeat(64)}"}}\n`);
     });
     folder = mkdtempSync(join(tmpdir(), 'build-request-'));
     mkdirSync(join(folder, 'src'));
@@ -55,7 +55,14 @@ describe('build request', () => {
     writeFileSync(join(folder, 'src', 'main.c'), 'x');
     const docker = createDocker({ socketPath: engine.socketPath });
     const auth = { 'registry.example:5000': { username: 'me', password: 'p+/=?' } };
-    const { imageId } = await docker.build({ context: folder, t: ['a:1', 'b:2'], buildargs: { X: '1 2' }, labels: { l: 'v' }, nocache: true, registryAuth: auth }).done;
+    const { imageId } = await docker.build({
+      context: folder,
+      t: ['a:1', 'b:2'],
+      buildargs: { X: '1 2' },
+      labels: { l: 'v' },
+      nocache: true,
+      registryAuth: auth,
+    }).done;
     await docker.close();
 
     expect(imageId).toBe(`sha256:${'a'.repeat(64)}`);

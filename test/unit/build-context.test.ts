@@ -118,7 +118,11 @@ describe('folder archives', () => {
     const target = mkdtempSync(join(tmpdir(), 'untar-'));
     execFileSync('tar', ['-xf', tarFile, '-C', target]);
     expect(execFileSync('cat', [join(target, long)]).toString()).toBe('long');
-    expect(execFileSync('readlink', [join(target, 'long-link')]).toString().trim()).toBe('t'.repeat(300));
+    expect(
+      execFileSync('readlink', [join(target, 'long-link')])
+        .toString()
+        .trim(),
+    ).toBe('t'.repeat(300));
     const listed = spawnSync('ls', ['-1', '--quoting-style=escape', target]).stdout.toString();
     expect(listed).toContain('n\\377\\303(.bin');
     rmSync(target, { recursive: true, force: true });
@@ -308,11 +312,41 @@ describe('build contexts from a folder', () => {
 
 describe('deletableName', () => {
   it('derives a top-level name from a pattern and checks it both ways', () => {
-    expect(deletableName(['**/*.log'], (name) => name.endsWith('.log'), () => false)).toBe('dockerfile.log');
-    expect(deletableName(['tmp-?'], () => true, () => false)).toBe('tmp-x');
-    expect(deletableName(['a.txt'], () => true, (name) => name === 'a.txt')).toBeUndefined();
-    expect(deletableName(['!x', 'dir/*', '[ab]'], () => true, () => false)).toBeUndefined();
-    expect(deletableName(['*.log'], () => false, () => false)).toBeUndefined();
+    expect(
+      deletableName(
+        ['**/*.log'],
+        (name) => name.endsWith('.log'),
+        () => false,
+      ),
+    ).toBe('dockerfile.log');
+    expect(
+      deletableName(
+        ['tmp-?'],
+        () => true,
+        () => false,
+      ),
+    ).toBe('tmp-x');
+    expect(
+      deletableName(
+        ['a.txt'],
+        () => true,
+        (name) => name === 'a.txt',
+      ),
+    ).toBeUndefined();
+    expect(
+      deletableName(
+        ['!x', 'dir/*', '[ab]'],
+        () => true,
+        () => false,
+      ),
+    ).toBeUndefined();
+    expect(
+      deletableName(
+        ['*.log'],
+        () => false,
+        () => false,
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -321,7 +355,9 @@ describe('tar headers', () => {
     const header = encodeTarHeader({ name: 'huge.bin', type: 'file', mode: 0o644, size: 9 * 1024 ** 3, mtime: 1_700_000_000 });
     expect(header.length).toBe(512 * 3);
     expect(header.subarray(512, 1024).toString('latin1')).toContain('size=9663676416\n');
-    const entries = await entriesOf(Readable.from([encodeTarHeader({ name: 'dir', type: 'directory', mode: 0o750, mtime: 1_700_000_000 }), Buffer.alloc(1024)]));
+    const entries = await entriesOf(
+      Readable.from([encodeTarHeader({ name: 'dir', type: 'directory', mode: 0o750, mtime: 1_700_000_000 }), Buffer.alloc(1024)]),
+    );
     expect(entries.get('dir')).toMatchObject({ name: 'dir/', type: 'directory', mode: 0o750, uid: 0, gid: 0 });
   });
 });

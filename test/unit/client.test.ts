@@ -45,7 +45,9 @@ describe('client against a fake engine', () => {
     engine = await fakeEngine((req, res) => res.writeHead(204).end(), { apiVersion: '1.41' });
     const docker = createDocker({ socketPath: engine.socketPath });
     const stop = docker.containers.stop as (params: Record<string, unknown>) => Promise<void>;
-    await expect(stop({ id: 'c1', signal: 'SIGINT' })).rejects.toThrow(/ContainerStop parameter "signal" needs API 1\.42 or newer; this connection speaks 1\.41/);
+    await expect(stop({ id: 'c1', signal: 'SIGINT' })).rejects.toThrow(
+      /ContainerStop parameter "signal" needs API 1\.42 or newer; this connection speaks 1\.41/,
+    );
     await stop({ id: 'c1', t: 0 });
     expect(engine.requests).toEqual(['GET /_ping', 'POST /v1.41/containers/c1/stop?t=0']);
     await docker.close();
@@ -78,7 +80,13 @@ describe('client against a fake engine', () => {
     const docker = createDocker({ socketPath: engine.socketPath });
     const notFound = await docker.containers.inspect({ id: 'nope' }).catch((e: unknown) => e);
     expect(notFound).toBeInstanceOf(NotFoundError);
-    expect(notFound).toMatchObject({ status: 404, message: 'No such container: nope', operation: 'ContainerInspect', apiVersion: '1.45', path: '/v1.45/containers/nope/json' });
+    expect(notFound).toMatchObject({
+      status: 404,
+      message: 'No such container: nope',
+      operation: 'ContainerInspect',
+      apiVersion: '1.45',
+      path: '/v1.45/containers/nope/json',
+    });
     await expect(docker.containers.stop({ id: 'x' })).rejects.toBeInstanceOf(NotModifiedError);
     await docker.close();
   });

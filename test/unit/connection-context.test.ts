@@ -62,7 +62,11 @@ describe('contexts', () => {
 
   it("uses config.json's currentContext when DOCKER_CONTEXT is unset", () => {
     const configDir = configFolder({ currentContext: 'plain', contexts });
-    expect(resolveEndpoint({ env: { DOCKER_CONFIG: configDir } })).toEqual({ kind: 'unix', socketPath: '/run/plain/docker.sock', display: 'unix:///run/plain/docker.sock' });
+    expect(resolveEndpoint({ env: { DOCKER_CONFIG: configDir } })).toEqual({
+      kind: 'unix',
+      socketPath: '/run/plain/docker.sock',
+      display: 'unix:///run/plain/docker.sock',
+    });
   });
 
   it('finds ~/.docker through HOME when DOCKER_CONFIG is unset', () => {
@@ -73,8 +77,15 @@ describe('contexts', () => {
     writeFileSync(join(configDir, 'config.json'), JSON.stringify({ currentContext: 'overSsh' }));
     const id = createHash('sha256').update('overSsh').digest('hex');
     mkdirSync(join(configDir, 'contexts', 'meta', id), { recursive: true });
-    writeFileSync(join(configDir, 'contexts', 'meta', id, 'meta.json'), JSON.stringify({ Name: 'overSsh', Endpoints: { docker: { Host: contexts.overSsh.host } } }));
-    expect(resolveEndpoint({ env: { HOME: home } })).toMatchObject({ kind: 'ssh', display: 'ssh://deploy@build.example:2222', destination: { user: 'deploy', host: 'build.example', port: 2222 } });
+    writeFileSync(
+      join(configDir, 'contexts', 'meta', id, 'meta.json'),
+      JSON.stringify({ Name: 'overSsh', Endpoints: { docker: { Host: contexts.overSsh.host } } }),
+    );
+    expect(resolveEndpoint({ env: { HOME: home } })).toMatchObject({
+      kind: 'ssh',
+      display: 'ssh://deploy@build.example:2222',
+      destination: { user: 'deploy', host: 'build.example', port: 2222 },
+    });
     expect(resolveEndpoint({ env: { HOME: home }, configDir: source })).toMatchObject({ kind: 'unix', socketPath: '/run/plain/docker.sock' });
   });
 
@@ -106,7 +117,11 @@ describe('contexts', () => {
 
   it('uses plain tcp for a context without TLS material', () => {
     const configDir = configFolder({ contexts: { bare: { host: 'tcp://bare.example:2375' } } });
-    expect(resolveEndpoint({ env: { DOCKER_CONFIG: configDir, DOCKER_CONTEXT: 'bare' } })).toEqual({ kind: 'tcp', origin: 'http://bare.example:2375', display: 'tcp://bare.example:2375' });
+    expect(resolveEndpoint({ env: { DOCKER_CONFIG: configDir, DOCKER_CONTEXT: 'bare' } })).toEqual({
+      kind: 'tcp',
+      origin: 'http://bare.example:2375',
+      display: 'tcp://bare.example:2375',
+    });
   });
 
   it('fails clearly for a context that does not exist', () => {

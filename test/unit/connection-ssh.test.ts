@@ -53,9 +53,39 @@ describe('ssh:// URLs', () => {
 
   it('builds the CLI command line, with the caller arguments first so they win', () => {
     const args = sshArguments({ user: 'deploy', host: 'build.example', port: 2222 }, { args: ['-i', '/keys/id', '-o', 'BatchMode=no'] });
-    expect(args).toEqual(['-i', '/keys/id', '-o', 'BatchMode=no', '-o', 'ConnectTimeout=30', '-o', 'BatchMode=yes', '-T', '-l', 'deploy', '-p', '2222', '--', 'build.example', 'docker', 'system', 'dial-stdio']);
+    expect(args).toEqual([
+      '-i',
+      '/keys/id',
+      '-o',
+      'BatchMode=no',
+      '-o',
+      'ConnectTimeout=30',
+      '-o',
+      'BatchMode=yes',
+      '-T',
+      '-l',
+      'deploy',
+      '-p',
+      '2222',
+      '--',
+      'build.example',
+      'docker',
+      'system',
+      'dial-stdio',
+    ]);
     expect(sshArguments({ host: 'h', socketPath: '/var/run/other.sock' })).toEqual([
-      '-o', 'ConnectTimeout=30', '-o', 'BatchMode=yes', '-T', '--', 'h', 'docker', '--host', 'unix:///var/run/other.sock', 'system', 'dial-stdio',
+      '-o',
+      'ConnectTimeout=30',
+      '-o',
+      'BatchMode=yes',
+      '-T',
+      '--',
+      'h',
+      'docker',
+      '--host',
+      'unix:///var/run/other.sock',
+      'system',
+      'dial-stdio',
     ]);
   });
 
@@ -123,7 +153,24 @@ describe('the ssh connector with stand-in ssh programs', () => {
     connection.close();
     await waitUntil(async () => (await childPids()).length === 0);
     const first = JSON.parse(readFileSync(log, 'utf8').split('\n')[0]!) as string[];
-    expect(first).toEqual(['-i', '/keys/test', '-o', 'ConnectTimeout=30', '-o', 'BatchMode=yes', '-T', '-l', 'tester', '-p', '2200', '--', 'remote.example', 'docker', 'system', 'dial-stdio']);
+    expect(first).toEqual([
+      '-i',
+      '/keys/test',
+      '-o',
+      'ConnectTimeout=30',
+      '-o',
+      'BatchMode=yes',
+      '-T',
+      '-l',
+      'tester',
+      '-p',
+      '2200',
+      '--',
+      'remote.example',
+      'docker',
+      'system',
+      'dial-stdio',
+    ]);
   });
 
   it("reports ssh's own reason when ssh fails", async () => {
@@ -131,7 +178,9 @@ describe('the ssh connector with stand-in ssh programs', () => {
     const error = await docker.system.ping().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(DockerConnectionError);
     expect(error).toMatchObject({ endpoint: 'ssh://root@127.0.0.1:1', code: 'ERR_SSH_EXITED' });
-    expect((error as Error).message).toBe('cannot reach the Docker engine at ssh://root@127.0.0.1:1: ssh exited with code 255: root@127.0.0.1: Permission denied (publickey).');
+    expect((error as Error).message).toBe(
+      'cannot reach the Docker engine at ssh://root@127.0.0.1:1: ssh exited with code 255: root@127.0.0.1: Permission denied (publickey).',
+    );
     await docker.close();
   });
 
@@ -156,7 +205,7 @@ describe('SshSocket', () => {
     expect(text).toBe('last words');
   });
 
-  it('passes our end() on as the end of ssh\'s stdin, and still reads what follows', async () => {
+  it("passes our end() on as the end of ssh's stdin, and still reads what follows", async () => {
     const child = spawn('sh', ['-c', 'cat; echo " and after"'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const socket = new SshSocket(child);
     let text = '';

@@ -18,7 +18,14 @@ const read = (path: string) => readFileSync(path);
 
 async function demandingServer(maxVersion: SecureVersion): Promise<{ server: Server; host: string }> {
   const server = createServer(
-    { key: read(certs.server.keyFile), cert: read(certs.server.certFile), ca: read(certs.ca.certFile), requestCert: true, rejectUnauthorized: true, maxVersion },
+    {
+      key: read(certs.server.keyFile),
+      cert: read(certs.server.certFile),
+      ca: read(certs.ca.certFile),
+      requestCert: true,
+      rejectUnauthorized: true,
+      maxVersion,
+    },
     (_req, res) => res.writeHead(200, { 'Api-Version': '1.45' }).end('OK'),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -52,9 +59,10 @@ describe.each(['TLSv1.3', 'TLSv1.2'] as const)('a server demanding client certif
     expect(error).toBeInstanceOf(DockerConnectionError);
     // `code` is Node's own; OpenSSL 3.5 (Node 24) spells the TLS 1.2 alert ERR_SSL_SSL/TLS_ALERT_HANDSHAKE_FAILURE.
     const { code } = error as DockerConnectionError;
-    const [pattern, reason] = version === 'TLSv1.3'
-      ? [/^ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED$/, 'TLS: the engine demanded a client certificate and none was sent']
-      : [/^ERR_SSL_(SSLV3|SSL\/TLS)_ALERT_HANDSHAKE_FAILURE$/, 'TLS: the engine refused the handshake (it may demand a client certificate)'];
+    const [pattern, reason] =
+      version === 'TLSv1.3'
+        ? [/^ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED$/, 'TLS: the engine demanded a client certificate and none was sent']
+        : [/^ERR_SSL_(SSLV3|SSL\/TLS)_ALERT_HANDSHAKE_FAILURE$/, 'TLS: the engine refused the handshake (it may demand a client certificate)'];
     expect(code).toMatch(pattern);
     expect((error as Error).message).toBe(`cannot reach the Docker engine at ${host}: ${reason} (${code})`);
   });
@@ -65,7 +73,9 @@ describe.each(['TLSv1.3', 'TLSv1.2'] as const)('a server demanding client certif
     await docker.close();
     expect(error).toBeInstanceOf(DockerConnectionError);
     // This server sends its CA along with its certificate, so the chain ends in an untrusted root.
-    expect((error as Error).message).toMatch(/TLS: certificate verification failed: the engine's certificate chain ends in a CA that is not trusted \(SELF_SIGNED_CERT_IN_CHAIN\)$/);
+    expect((error as Error).message).toMatch(
+      /TLS: certificate verification failed: the engine's certificate chain ends in a CA that is not trusted \(SELF_SIGNED_CERT_IN_CHAIN\)$/,
+    );
   });
 });
 

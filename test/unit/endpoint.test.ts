@@ -12,11 +12,18 @@ describe('resolveEndpoint', () => {
   });
 
   it('reads DOCKER_HOST as unix://', () => {
-    expect(resolveEndpoint({ env: { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' } })).toMatchObject({ kind: 'unix', socketPath: '/run/user/1000/docker.sock' });
+    expect(resolveEndpoint({ env: { DOCKER_HOST: 'unix:///run/user/1000/docker.sock' } })).toMatchObject({
+      kind: 'unix',
+      socketPath: '/run/user/1000/docker.sock',
+    });
   });
 
   it('reads DOCKER_HOST as tcp:// without TLS, defaulting the port to 2375', () => {
-    expect(resolveEndpoint({ env: { DOCKER_HOST: 'tcp://10.0.0.5' } })).toEqual({ kind: 'tcp', origin: 'http://10.0.0.5:2375', display: 'tcp://10.0.0.5:2375' });
+    expect(resolveEndpoint({ env: { DOCKER_HOST: 'tcp://10.0.0.5' } })).toEqual({
+      kind: 'tcp',
+      origin: 'http://10.0.0.5:2375',
+      display: 'tcp://10.0.0.5:2375',
+    });
   });
 
   it('turns on verified TLS from DOCKER_TLS_VERIFY with the files of DOCKER_CERT_PATH, port 2376 by default', () => {
@@ -54,7 +61,9 @@ describe('resolveEndpoint', () => {
       pipePath: '\\\\.\\pipe\\docker_engine',
       display: 'npipe:////./pipe/docker_engine',
     });
-    expect(resolveEndpoint({ env: {}, host: 'npipe://\\\\buildhost\\pipe\\docker_engine_linux' })).toMatchObject({ pipePath: '\\\\buildhost\\pipe\\docker_engine_linux' });
+    expect(resolveEndpoint({ env: {}, host: 'npipe://\\\\buildhost\\pipe\\docker_engine_linux' })).toMatchObject({
+      pipePath: '\\\\buildhost\\pipe\\docker_engine_linux',
+    });
   });
 
   it('defaults to the docker_engine named pipe on Windows and to the socket elsewhere', () => {
@@ -67,7 +76,10 @@ describe('resolveEndpoint', () => {
     expect(() => createDocker({ host: 'npipe:////./pipe/docker_engine' })).toThrow(/npipe:\/\/\/\/\.\/pipe\/docker_engine: named pipes exist only on Windows/);
   });
 
-  it.each(['localhost:2375', 'ftp://x', 'unix://', 'tcp://[bad', 'npipe://', 'npipe:////./docker_engine', 'npipe:////./pipe/'])('rejects the host %j with a usage error', (host) => {
-    expect(() => resolveEndpoint({ env: {}, host })).toThrow(DockerUsageError);
-  });
+  it.each(['localhost:2375', 'ftp://x', 'unix://', 'tcp://[bad', 'npipe://', 'npipe:////./docker_engine', 'npipe:////./pipe/'])(
+    'rejects the host %j with a usage error',
+    (host) => {
+      expect(() => resolveEndpoint({ env: {}, host })).toThrow(DockerUsageError);
+    },
+  );
 });

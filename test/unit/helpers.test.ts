@@ -4,7 +4,7 @@ import { InvalidImageReferenceError, parseImageReference, repositoryAndTag } fro
 import { restartPolicy } from '../../src/helpers/restart-policy.js';
 import { normalizeSignal } from '../../src/helpers/signals.js';
 
-const digest = 'sha256:' + 'a'.repeat(64);
+const digest = `sha256:${'a'.repeat(64)}`;
 
 describe('parseImageReference', () => {
   it.each([
@@ -31,7 +31,7 @@ describe('parseImageReference', () => {
     ['team/App', /lowercase/],
     ['app:', /not a valid tag/],
     ['app:-bad', /not a valid tag/],
-    ['app:' + 'x'.repeat(129), /not a valid tag/],
+    [`app:${'x'.repeat(129)}`, /not a valid tag/],
     ['app@sha256:abc', /not a valid digest/],
     ['app@', /not a valid digest/],
     ['team//app', /path component/],
@@ -40,7 +40,7 @@ describe('parseImageReference', () => {
     ['host:port/app', /not a valid port/],
     ['bad_host.com/app', /registry host/],
     [':tag', /names no repository/],
-    ['a/' + 'b'.repeat(260), /longer than 255/],
+    [`a/${'b'.repeat(260)}`, /longer than 255/],
   ])('rejects %j with a typed error', (text, why) => {
     expect(() => parseImageReference(text)).toThrow(InvalidImageReferenceError);
     expect(() => parseImageReference(text)).toThrow(why);

@@ -70,7 +70,16 @@ describe('exec.run', () => {
     expect(result).toEqual({ stdout: 'out', stderr: 'err', exitCode: 7 });
     expect(fake.inspections()).toBe(4);
     expect(fake.created()).toEqual([
-      { Cmd: ['sh', '-c', 'exit 7'], AttachStdin: false, AttachStdout: true, AttachStderr: true, Tty: false, Env: ['A=1'], WorkingDir: '/tmp', User: '1000:1000' },
+      {
+        Cmd: ['sh', '-c', 'exit 7'],
+        AttachStdin: false,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        Env: ['A=1'],
+        WorkingDir: '/tmp',
+        User: '1000:1000',
+      },
     ]);
     expect(JSON.parse(server!.upgrades[0]!.body)).toEqual({ Detach: false, Tty: false });
   });
@@ -106,7 +115,11 @@ describe('exec.run', () => {
   it('rejects with the input error when the stdin source fails', async () => {
     const fake = await engineWithExec({ onStart: (_request, socket) => switchProtocols(socket) });
     const failure = new Error('disk gone');
-    const input = new Readable({ read() { this.destroy(failure); } });
+    const input = new Readable({
+      read() {
+        this.destroy(failure);
+      },
+    });
     await expect(fake.docker.exec.run('box', ['cat'], { stdin: input })).rejects.toBe(failure);
   });
 

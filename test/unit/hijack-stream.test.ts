@@ -13,7 +13,16 @@ import {
   type Docker,
 } from '../../src/index.js';
 import { DockerStreamError } from '../../src/errors.js';
-import { answerError, frame, hijackServer, readText as readAll, switchProtocols, tick, type HijackServer, type UpgradeHandler } from './support/hijack-server.js';
+import {
+  answerError,
+  frame,
+  hijackServer,
+  readText as readAll,
+  switchProtocols,
+  tick,
+  type HijackServer,
+  type UpgradeHandler,
+} from './support/hijack-server.js';
 
 let server: HijackServer | undefined;
 let docker: Docker | undefined;
@@ -29,7 +38,6 @@ async function engine(onUpgrade: UpgradeHandler, options: Parameters<typeof hija
   docker = createDocker({ socketPath: server.socketPath });
   return docker;
 }
-
 
 describe('the upgrade request', () => {
   it('asks for `Upgrade: tcp` with the attach options in the query, at the negotiated version', async () => {
@@ -333,15 +341,12 @@ describe('stdin, abort and close', () => {
 
 describe('resize', () => {
   it('sends the size to the container or exec resize route', async () => {
-    const client = await engine(
-      (_request, socket) => switchProtocols(socket, 'application/vnd.docker.raw-stream'),
-      {
-        plain: (_req, res) => {
-          res.writeHead(200);
-          res.end();
-        },
+    const client = await engine((_request, socket) => switchProtocols(socket, 'application/vnd.docker.raw-stream'), {
+      plain: (_req, res) => {
+        res.writeHead(200);
+        res.end();
       },
-    );
+    });
     const attach = client.attach('web');
     await attach.resize({ h: 40, w: 100 });
     const exec = client.execStart('e1', { tty: true });

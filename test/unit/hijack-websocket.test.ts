@@ -116,7 +116,9 @@ describe('the messages', () => {
     const session = client.attachWebSocket('web');
     const [stdout, stderr] = await Promise.all([readAll(session.stdout), readAll(session.stderr)]);
     await session.done;
-    expect(stdout).toBe(`text frame, as API 1.41 sends; binary frame, as 1.42 and later send; fragmented message; ${'m'.repeat(300)}é ünïcödé split across frames: \u{1f433}`);
+    expect(stdout).toBe(
+      `text frame, as API 1.41 sends; binary frame, as 1.42 and later send; fragmented message; ${'m'.repeat(300)}é ünïcödé split across frames: \u{1f433}`,
+    );
     expect(stderr).toBe('');
     await tick(20);
     expect(frames.map(({ opcode, masked, payload }) => [opcode, masked, payload.toString('latin1')])).toEqual([

@@ -70,7 +70,12 @@ describe('JsonRecordDecoder', () => {
         expect(describeError(split.error)).toBe(describeError(whole.error));
         expect(split.items).toEqual(whole.items);
         // A line longer than the limit can only end in the limit error (or an earlier one).
-        const longest = Math.max(...bytes.toString('latin1').split('\n').map((line) => line.length));
+        const longest = Math.max(
+          ...bytes
+            .toString('latin1')
+            .split('\n')
+            .map((line) => line.length),
+        );
         if (maxRecordSize !== undefined && longest <= maxRecordSize) expect(whole.error).not.toBeInstanceOf(DockerStreamLimitError);
         if (maxRecordSize !== undefined && longest > maxRecordSize) expect(whole.error).toBeInstanceOf(DockerResponseError);
       }),
@@ -79,31 +84,43 @@ describe('JsonRecordDecoder', () => {
   });
 
   it('refuses a record that never ends once it passes the limit, having read at most one chunk beyond it', async () => {
-    const noNewline = fc.uint8Array({ minLength: 1, maxLength: 300, size: 'max' }).map((bytes) => Buffer.from(bytes.map((byte) => (byte === 0x0a ? 0x20 : byte))));
+    const noNewline = fc
+      .uint8Array({ minLength: 1, maxLength: 300, size: 'max' })
+      .map((bytes) => Buffer.from(bytes.map((byte) => (byte === 0x0a ? 0x20 : byte))));
     await fc.assert(
-      fc.asyncProperty(validStream, fc.integer({ min: 1, max: 2000 }), fc.array(noNewline, { minLength: 1, maxLength: 8 }), async ({ expected, bytes }, limit, pieces) => {
-        // The valid records end with a newline here, so the endless one starts a line of its own.
-        const prefix = bytes.length > 0 && bytes.at(-1) !== 0x0a ? Buffer.concat([bytes, Buffer.from('\n')]) : bytes;
-        let endless = 0;
-        async function* source() {
-          yield prefix;
-          // Endless as far as the decoder can tell; bounded so that a decoder that buffers fails the test instead of the process.
-          for (let index = 0; endless < 100_000; index++) {
-            const piece = pieces[index % pieces.length]!;
-            endless += piece.length;
-            yield piece;
+      fc.asyncProperty(
+        validStream,
+        fc.integer({ min: 1, max: 2000 }),
+        fc.array(noNewline, { minLength: 1, maxLength: 8 }),
+        async ({ expected, bytes }, limit, pieces) => {
+          // The valid records end with a newline here, so the endless one starts a line of its own.
+          const prefix = bytes.length > 0 && bytes.at(-1) !== 0x0a ? Buffer.concat([bytes, Buffer.from('\n')]) : bytes;
+          let endless = 0;
+          async function* source() {
+            yield prefix;
+            // Endless as far as the decoder can tell; bounded so that a decoder that buffers fails the test instead of the process.
+            for (let index = 0; endless < 100_000; index++) {
+              const piece = pieces[index % pieces.length]!;
+              endless += piece.length;
+              yield piece;
+            }
           }
-        }
-        const largestPrefixLine = Math.max(...prefix.toString('latin1').split('\n').map((line) => line.length));
-        const { items, error } = await outcomeOf(jsonRecords(source(), { maxRecordSize: limit }));
-        expect(error).toBeInstanceOf(DockerStreamLimitError);
-        expect((error as DockerStreamLimitError).limit).toBe(limit);
-        if (largestPrefixLine <= limit) {
-          expect(items).toEqual(expected);
-          expect(endless).toBeGreaterThan(limit);
-          expect(endless).toBeLessThanOrEqual(limit + Math.max(...pieces.map((piece) => piece.length)));
-        } else expect(endless).toBe(0);
-      }),
+          const largestPrefixLine = Math.max(
+            ...prefix
+              .toString('latin1')
+              .split('\n')
+              .map((line) => line.length),
+          );
+          const { items, error } = await outcomeOf(jsonRecords(source(), { maxRecordSize: limit }));
+          expect(error).toBeInstanceOf(DockerStreamLimitError);
+          expect((error as DockerStreamLimitError).limit).toBe(limit);
+          if (largestPrefixLine <= limit) {
+            expect(items).toEqual(expected);
+            expect(endless).toBeGreaterThan(limit);
+            expect(endless).toBeLessThanOrEqual(limit + Math.max(...pieces.map((piece) => piece.length)));
+          } else expect(endless).toBe(0);
+        },
+      ),
       { numRuns: 150 },
     );
   });

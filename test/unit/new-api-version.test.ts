@@ -63,7 +63,9 @@ function makeFixture(): void {
   text = insertBefore(text, '/containers/{id}/logs:', '      - name: tail', queryParameter('colors'));
   text = insertBefore(text, '/containers/{id}/attach:', '      - name: stdin', queryParameter('keepalive'));
   writeFileSync(containers, text + newOperation);
-  execFileSync(process.execPath, [join(root, 'scripts', 'generate.mjs'), '--spec', join(fixture, 'spec'), '--out', join(fixture, 'generated')], { stdio: 'pipe' });
+  execFileSync(process.execPath, [join(root, 'scripts', 'generate.mjs'), '--spec', join(fixture, 'spec'), '--out', join(fixture, 'generated')], {
+    stdio: 'pipe',
+  });
 }
 
 type FixtureModule = typeof import('../../src/index.js');
@@ -130,7 +132,9 @@ describe('a new API version generated from the spec, with src/ unchanged', () =>
   it('refuses them before sending at 1.55', async () => {
     const docker = client('1.55');
     engine.requests.length = 0;
-    await expect(drain(docker.logs('c', { colors: true }))).rejects.toThrow('ContainerLogs parameter "colors" needs API 1.56 or newer; this connection speaks 1.55');
+    await expect(drain(docker.logs('c', { colors: true }))).rejects.toThrow(
+      'ContainerLogs parameter "colors" needs API 1.56 or newer; this connection speaks 1.55',
+    );
     await expect(docker.attach('c', { keepalive: true }).attached).rejects.toThrow('ContainerAttach parameter "keepalive" needs API 1.56 or newer');
     await expect(docker.containers.umask!({ id: 'c' })).rejects.toThrow('ContainerUmask needs API 1.56 or newer; this connection speaks 1.55');
     expect(engine.requests.filter((line) => line.includes('/containers/'))).toEqual([]);

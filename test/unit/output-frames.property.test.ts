@@ -93,9 +93,9 @@ describe('MultiplexedDecoder', () => {
       fc.uint8Array({ maxLength: 300, size: 'max' }).map((bytes) => Buffer.from(bytes)),
       fc.tuple(framesArb, mutations).map(([frames, list]) => mutate(encode(frames), list)),
       // Headers that only differ from valid ones in a byte or two are likelier to get past the first check.
-      fc.tuple(framesArb, fc.constantFrom(3, 4, 0x80), fc.uint8Array({ maxLength: 30 })).map(([frames, stream, tail]) =>
-        Buffer.concat([encode(frames), frame(stream, Buffer.from(tail)), encode(frames)]),
-      ),
+      fc
+        .tuple(framesArb, fc.constantFrom(3, 4, 0x80), fc.uint8Array({ maxLength: 30 }))
+        .map(([frames, stream, tail]) => Buffer.concat([encode(frames), frame(stream, Buffer.from(tail)), encode(frames)])),
     );
     await fc.assert(
       fc.asyncProperty(hostile, cutPoints, fc.constantFrom(undefined, 0, 16, 1000), async (bytes, cuts, maxFrameSize) => {
@@ -140,7 +140,10 @@ describe('MultiplexedDecoder', () => {
               expect(delivered).toBe(served - 8);
             }
           })();
-          const failure = await reading.then(() => undefined, (error: unknown) => error);
+          const failure = await reading.then(
+            () => undefined,
+            (error: unknown) => error,
+          );
           expect(delivered).toBe(sizes.reduce((a, b) => a + b, 0));
           expect(failure).toBeInstanceOf(DockerResponseError);
           expect((failure as Error).message).toMatch(/ended inside a frame \(\d+ of \d+ bytes/);

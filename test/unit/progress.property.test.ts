@@ -29,7 +29,12 @@ async function run<S>(chunks: Buffer[], summary: S, summarize: Summarize<S>): Pr
   const opened = { apiVersion: '1.45', context, status: 200, headers: {}, body: Readable.from(chunks) } as unknown as Opened;
   const stream = new ProgressStream(async () => opened, summary, summarize);
   const { items, error } = await outcomeOf(stream);
-  const done = await settlesWithin(stream.done.then((result) => ({ summary: result }), (failure: unknown) => ({ error: failure })));
+  const done = await settlesWithin(
+    stream.done.then(
+      (result) => ({ summary: result }),
+      (failure: unknown) => ({ error: failure }),
+    ),
+  );
   return { messages: items, error, done, view: snapshot(stream.progress), stream };
 }
 
@@ -42,8 +47,17 @@ const OTHER_STATUSES = ['Pulling fs layer', 'Waiting', 'Downloading', 'Verifying
 
 const detailArb = fc.record({ current: fc.nat(5000), total: fc.nat(5000) }, { requiredKeys: [] });
 const messageArb: fc.Arbitrary<ProgressMessage> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ id: fc.constantFrom('aaa', 'bbb', 'ccc'), status: fc.constantFrom(...COMPLETE_STATUSES, ...OTHER_STATUSES), progressDetail: detailArb }, { requiredKeys: ['id', 'status'] }) },
-  { weight: 1, arbitrary: fc.record({ status: fc.constantFrom('Digest: sha256:0123', 'Status: Downloaded newer image for app:latest', 'Installed plugin p') }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      { id: fc.constantFrom('aaa', 'bbb', 'ccc'), status: fc.constantFrom(...COMPLETE_STATUSES, ...OTHER_STATUSES), progressDetail: detailArb },
+      { requiredKeys: ['id', 'status'] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ status: fc.constantFrom('Digest: sha256:0123', 'Status: Downloaded newer image for app:latest', 'Installed plugin p') }),
+  },
   { weight: 1, arbitrary: fc.record({ aux: fc.record({ Tag: fc.string(), Digest: fc.string(), Size: fc.nat() }, { requiredKeys: [] }) }) },
 );
 const failureArb = fc.record({ message: fc.string({ maxLength: 40 }), code: fc.option(fc.integer(), { nil: undefined }), withError: fc.boolean() });
@@ -107,7 +121,11 @@ describe('ProgressStream', () => {
             expect(outcome.view).toEqual(expectedView(delivered));
             if (failureMessage) {
               expect(outcome.error).toBeInstanceOf(DockerStreamError);
-              expect(outcome.error).toMatchObject({ message: failureMessage.errorDetail!.message || 'the engine reported a failure without a message', code: failureMessage.errorDetail!.code, operation: 'ImageCreate' });
+              expect(outcome.error).toMatchObject({
+                message: failureMessage.errorDetail!.message || 'the engine reported a failure without a message',
+                code: failureMessage.errorDetail!.code,
+                operation: 'ImageCreate',
+              });
               expect(outcome.done.error).toBe(outcome.error);
             } else {
               expect(outcome.error).toBeUndefined();
@@ -124,11 +142,27 @@ describe('ProgressStream', () => {
     // Field values JSON.stringify cannot produce (1e999 parses as Infinity) or that break naive use
     // (an object whose toString is not a function cannot become a string).
     const raw = fc.oneof(
-      fc.constantFrom('1e999', '-1e999', '-5', '0.5', '"12"', 'null', 'true', '[]', '{}', '""', '"Pull complete"', '{"toString":1}', '{"valueOf":{},"toString":{}}'),
+      fc.constantFrom(
+        '1e999',
+        '-1e999',
+        '-5',
+        '0.5',
+        '"12"',
+        'null',
+        'true',
+        '[]',
+        '{}',
+        '""',
+        '"Pull complete"',
+        '{"toString":1}',
+        '{"valueOf":{},"toString":{}}',
+      ),
       fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value)),
     );
     const object = (keys: string[], value: fc.Arbitrary<string>) =>
-      fc.array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 4 }).map((entries) => `{${entries.map(([key, text]) => `${JSON.stringify(key)}:${text}`).join(',')}}`);
+      fc
+        .array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 4 })
+        .map((entries) => `{${entries.map(([key, text]) => `${JSON.stringify(key)}:${text}`).join(',')}}`);
     const hostileMessage = object(
       ['id', 'status', 'progressDetail', 'errorDetail', 'error', 'aux'],
       fc.oneof(raw, object(['current', 'total', 'message', 'code', 'Tag', 'Digest', 'Size'], raw)),
@@ -138,7 +172,11 @@ describe('ProgressStream', () => {
     const hostileFailure = fc.tuple(raw, raw, raw).map(([message, code, error]) => `{"errorDetail":{"message":${message},"code":${code}},"error":${error}}`);
     // A layer's message whose byte counts alone are hostile: it gets past the id and status checks.
     const hostileDetail = fc
-      .tuple(fc.constantFrom('"aaa"', '"bbb"'), fc.constantFrom(...[...COMPLETE_STATUSES, ...OTHER_STATUSES].map((status) => JSON.stringify(status))), object(['current', 'total'], raw))
+      .tuple(
+        fc.constantFrom('"aaa"', '"bbb"'),
+        fc.constantFrom(...[...COMPLETE_STATUSES, ...OTHER_STATUSES].map((status) => JSON.stringify(status))),
+        object(['current', 'total'], raw),
+      )
       .map(([id, status, detail]) => `{"id":${id},"status":${status},"progressDetail":${detail}}`);
     const hostileLine = fc.oneof(
       { weight: 4, arbitrary: wrongTypes },
@@ -148,7 +186,15 @@ describe('ProgressStream', () => {
       { weight: 1, arbitrary: raw },
     );
     const hostile = fc.oneof(
-      fc.array(fc.oneof(hostileLine, messageArb.map((message) => JSON.stringify(message))), { maxLength: 8 }).map(encode),
+      fc
+        .array(
+          fc.oneof(
+            hostileLine,
+            messageArb.map((message) => JSON.stringify(message)),
+          ),
+          { maxLength: 8 },
+        )
+        .map(encode),
       fc.tuple(fc.array(messageArb, { maxLength: 8 }), mutations).map(([messages, list]) => mutate(encode(messages.map((m) => JSON.stringify(m))), list)),
       fc.uint8Array({ maxLength: 200, size: 'max' }).map((bytes) => Buffer.from(bytes)),
     );

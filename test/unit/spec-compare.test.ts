@@ -12,7 +12,9 @@ import { stringify } from 'yaml';
 const projectRoot = join(import.meta.dirname, '..', '..');
 const referenceDir = join(projectRoot, '..', 'shared', 'reference', 'engine-api');
 const referenceVersions = existsSync(referenceDir)
-  ? readdirSync(referenceDir).map((file) => /^v(\d+\.\d+)\.yaml$/.exec(file)?.[1]).filter((v): v is string => !!v)
+  ? readdirSync(referenceDir)
+      .map((file) => /^v(\d+\.\d+)\.yaml$/.exec(file)?.[1])
+      .filter((v): v is string => !!v)
   : [];
 
 const CATEGORIES = ['operations', 'parameters', 'requestBodyFields', 'responses', 'responseFields', 'enumValues'] as const;
@@ -204,7 +206,9 @@ describe('spec:compare on a synthetic upstream document', () => {
     expect(stdout).toContain('response 200 Hibernation');
     expect(stdout).toContain('response 200 State.Status: "hibernating"');
     expect(stdout).toContain('SecretCreate  POST /secrets/create: response 201 Id');
-    expect(stdout).toMatch(/Missing: 1 operations, 1 parameters, 0 request body fields, 0 responses \(status codes\), 1 response fields, 1 enum values\. Explained by x-engine-differs: 1\./);
+    expect(stdout).toMatch(
+      /Missing: 1 operations, 1 parameters, 0 request body fields, 0 responses \(status codes\), 1 response fields, 1 enum values\. Explained by x-engine-differs: 1\./,
+    );
   });
 });
 
@@ -256,10 +260,12 @@ describe.skipIf(!referenceVersions.includes('1.51'))('spec:compare on the upstre
     expect(explained.length).toBeGreaterThan(0);
     for (const item of explained) expect(notes.has(item.note ?? '')).toBe(true);
     // The reference's swarm field `HealthCheck` is the engine's `Healthcheck`: explained, not missing.
-    expect(report.explained.requestBodyFields).toContainEqual(expect.objectContaining({
-      operationId: 'ServiceCreate',
-      field: 'TaskTemplate.ContainerSpec.HealthCheck',
-    }));
+    expect(report.explained.requestBodyFields).toContainEqual(
+      expect.objectContaining({
+        operationId: 'ServiceCreate',
+        field: 'TaskTemplate.ContainerSpec.HealthCheck',
+      }),
+    );
   });
 
   it('sees what 1.42 added when 1.51 is compared with the spec of 1.41', async () => {
@@ -267,7 +273,9 @@ describe.skipIf(!referenceVersions.includes('1.51'))('spec:compare on the upstre
     expect(report.missing.operations).toContainEqual(expect.objectContaining({ operationId: 'VolumeUpdate', method: 'PUT', path: '/volumes/{name}' }));
     expect(report.missing.parameters).toContainEqual(expect.objectContaining({ operationId: 'ContainerStop', in: 'query', name: 'signal' }));
     expect(report.missing.requestBodyFields).toContainEqual(expect.objectContaining({ operationId: 'ContainerCreate', field: 'Healthcheck.StartInterval' }));
-    expect(report.missing.responseFields).toContainEqual(expect.objectContaining({ operationId: 'ContainerInspect', status: '200', field: 'Config.Healthcheck.StartInterval' }));
+    expect(report.missing.responseFields).toContainEqual(
+      expect.objectContaining({ operationId: 'ContainerInspect', status: '200', field: 'Config.Healthcheck.StartInterval' }),
+    );
     expect(generatedDocument('1.41').paths['/volumes/{name}']?.put).toBeUndefined();
     expect(generatedDocument('1.42').paths['/volumes/{name}']?.put).toBeDefined();
   });

@@ -136,7 +136,10 @@ describe('demultiplex', () => {
         const reading = (async () => {
           for await (const item of demultiplex(chunksOf(stream.subarray(0, cut), stream.subarray(cut)))) seen.push(item.text);
         })();
-        const failure = await reading.then(() => undefined, (caught: unknown) => caught);
+        const failure = await reading.then(
+          () => undefined,
+          (caught: unknown) => caught,
+        );
         expect(failure).toBeInstanceOf(error);
         expect((failure as Error).message).toMatch(message);
         expect(seen).toEqual(['one', 'two']);

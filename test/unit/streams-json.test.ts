@@ -18,9 +18,9 @@ async function recordsOf(chunks: AsyncIterable<Uint8Array>, maxRecordSize?: numb
 
 const RS = '\x1e';
 const records = [{ status: 'Pulling fs layer', id: 'a1' }, { text: 'ü€😀 multi-byte' }, { n: 1 }, [1, 2], 'plain string', 42];
-const ndjson = Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-const crlfWithBlanks = Buffer.from(records.map((r) => JSON.stringify(r)).join('\r\n\r\n') + '\r\n');
-const jsonSeq = Buffer.from(records.map((r) => RS + JSON.stringify(r) + '\n').join(''));
+const ndjson = Buffer.from(`${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+const crlfWithBlanks = Buffer.from(`${records.map((r) => JSON.stringify(r)).join('\r\n\r\n')}\r\n`);
+const jsonSeq = Buffer.from(records.map((r) => `${RS + JSON.stringify(r)}\n`).join(''));
 
 describe('jsonRecords', () => {
   it.each([

@@ -264,7 +264,9 @@ describe('docker.push and plugin installs against a fake engine', () => {
 
   it('sends the granted privileges with a plugin pull and upgrade', async () => {
     const seen: Seen[] = [];
-    engine = await fakeEngine(progressServer([{ status: 'Downloading', id: 'p', progressDetail: { current: 1, total: 2 } }, { status: 'Installed plugin vieux/sshfs' }], seen));
+    engine = await fakeEngine(
+      progressServer([{ status: 'Downloading', id: 'p', progressDetail: { current: 1, total: 2 } }, { status: 'Installed plugin vieux/sshfs' }], seen),
+    );
     const docker = client(engine);
     const privileges = [{ Name: 'network', Description: '', Value: ['host'] }];
     expect(await docker.pluginPull('vieux/sshfs', { name: 'sshfs', privileges }).done).toEqual({ status: 'Installed plugin vieux/sshfs' });

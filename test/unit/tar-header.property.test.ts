@@ -5,14 +5,25 @@
 import fc from 'fast-check';
 import { extract, type Headers } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SIZE, encodeTarHeader, paddingFor, writeSimpleTarHeader, ZERO_BLOCKS, type TarEntryType, type TarHeader } from '../../src/protocols/tar-header.js';
+import {
+  BLOCK_SIZE,
+  encodeTarHeader,
+  paddingFor,
+  writeSimpleTarHeader,
+  ZERO_BLOCKS,
+  type TarEntryType,
+  type TarHeader,
+} from '../../src/protocols/tar-header.js';
 import { cutPoints, settlesWithin, splitAt } from './support/hostile-input.js';
 
 const TYPES: TarEntryType[] = ['file', 'link', 'symlink', 'character-device', 'block-device', 'directory', 'fifo'];
 const MAX_OCTAL_11 = 8 ** 11 - 1;
 
 const printable = fc.constantFrom(...'abcxyz019-_. +~#%'.split(''));
-const segment = fc.oneof(fc.string({ unit: printable, minLength: 1, maxLength: 12 }), fc.string({ unit: printable, minLength: 1, maxLength: 160, size: 'max' }));
+const segment = fc.oneof(
+  fc.string({ unit: printable, minLength: 1, maxLength: 12 }),
+  fc.string({ unit: printable, minLength: 1, maxLength: 160, size: 'max' }),
+);
 // File names as a file system holds them: never NUL, never ending in `/` (readers take that for a folder).
 const nameArb: fc.Arbitrary<string | Uint8Array> = fc
   .oneof(
@@ -63,7 +74,10 @@ function archive(entries: Entry[], simple: boolean[]): Buffer {
       const written = writeSimpleTarHeader(target, 700, header);
       if (written) expect(target.subarray(700, 700 + BLOCK_SIZE).equals(encoded)).toBe(true);
       else expect(target.equals(Buffer.alloc(3 * BLOCK_SIZE, 0xa5))).toBe(true);
-      expect(target.subarray(0, 700).equals(Buffer.alloc(700, 0xa5)) && target.subarray(700 + BLOCK_SIZE).equals(Buffer.alloc(3 * BLOCK_SIZE - 700 - BLOCK_SIZE, 0xa5))).toBe(true);
+      expect(
+        target.subarray(0, 700).equals(Buffer.alloc(700, 0xa5)) &&
+          target.subarray(700 + BLOCK_SIZE).equals(Buffer.alloc(3 * BLOCK_SIZE - 700 - BLOCK_SIZE, 0xa5)),
+      ).toBe(true);
     }
     expect(encoded.length % BLOCK_SIZE).toBe(0);
     parts.push(encoded, content, Buffer.alloc(paddingFor(content.length)));
@@ -129,7 +143,10 @@ function expectReadBack(entry: Entry, read: { header: Headers; content: Buffer }
   if (pax.has('linkpath')) expect(pax.get('linkpath')!.equals(link!)).toBe(true);
   // Readers that ignore PAX records get printable ASCII stand-ins in the ustar fields.
   const block = encoded.subarray(encoded.length - BLOCK_SIZE);
-  for (const [key, offset] of [['path', 0], ['linkpath', 157]] as const) {
+  for (const [key, offset] of [
+    ['path', 0],
+    ['linkpath', 157],
+  ] as const) {
     const field = block.subarray(offset, offset + 100);
     const stand = field.subarray(0, field.indexOf(0) === -1 ? 100 : field.indexOf(0));
     if (pax.has(key)) expect(stand.length > 0 && stand.every((byte) => byte >= 0x20 && byte < 0x7f)).toBe(true);
@@ -148,11 +165,16 @@ function expectReadBack(entry: Entry, read: { header: Headers; content: Buffer }
 describe('encodeTarHeader', () => {
   it('writes entries tar-stream reads back as they went in, from any cut of the archive', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(entryArb, { minLength: 1, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), cutPoints, async (entries, simple, cuts) => {
-        const read = await readBack(splitAt(archive(entries, simple), cuts));
-        expect(read).toHaveLength(entries.length);
-        entries.forEach((entry, index) => expectReadBack(entry, read[index]!));
-      }),
+      fc.asyncProperty(
+        fc.array(entryArb, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        cutPoints,
+        async (entries, simple, cuts) => {
+          const read = await readBack(splitAt(archive(entries, simple), cuts));
+          expect(read).toHaveLength(entries.length);
+          entries.forEach((entry, index) => expectReadBack(entry, read[index]!));
+        },
+      ),
       { numRuns: 250 },
     );
   });

@@ -86,13 +86,19 @@ const dataArb = fc.oneof(
 const dataOf = (data: Uint8Array | { size: number; fill: number }) => (data instanceof Uint8Array ? Buffer.from(data) : Buffer.alloc(data.size, data.fill));
 const messageArb = fc.record({
   opcode: fc.constantFrom(0x1, 0x2),
-  fragments: fc.array(fc.record({ data: dataArb, lengthBytes: fc.constantFrom<LengthBytes | undefined>(undefined, 0, 2, 8), controls: fc.array(controlArb, { maxLength: 2 }) }), {
-    minLength: 1,
-    maxLength: 4,
-  }),
+  fragments: fc.array(
+    fc.record({ data: dataArb, lengthBytes: fc.constantFrom<LengthBytes | undefined>(undefined, 0, 2, 8), controls: fc.array(controlArb, { maxLength: 2 }) }),
+    {
+      minLength: 1,
+      maxLength: 4,
+    },
+  ),
 });
 const conversationArb = fc.record({
-  parts: fc.array(fc.oneof({ weight: 3, arbitrary: messageArb.map((message) => ({ message })) }, { weight: 1, arbitrary: controlArb.map((control) => ({ control })) }), { maxLength: 6 }),
+  parts: fc.array(
+    fc.oneof({ weight: 3, arbitrary: messageArb.map((message) => ({ message })) }, { weight: 1, arbitrary: controlArb.map((control) => ({ control })) }),
+    { maxLength: 6 },
+  ),
   // The engine's close frame (its status code and reason, or nothing), or a connection that just ends.
   close: fc.option(fc.uint8Array({ maxLength: 125, size: 'max' }), { nil: undefined }),
   // Whatever follows a close frame is never read.
@@ -152,9 +158,9 @@ describe('websocketDuplex', () => {
       fc.uint8Array({ maxLength: 300, size: 'max' }).map((bytes) => Buffer.from(bytes)),
       fc.tuple(conversationArb, mutations).map(([conversation, list]) => mutate(encode(conversation).bytes, list)),
       // Any first two header bytes and any 16- or 64-bit length, before a well-formed stream.
-      fc.tuple(fc.nat(255), fc.nat(255), fc.uint8Array({ minLength: 8, maxLength: 8 }), conversationArb).map(([first, second, length, conversation]) =>
-        Buffer.concat([Buffer.from([first, second]), length, encode(conversation).bytes]),
-      ),
+      fc
+        .tuple(fc.nat(255), fc.nat(255), fc.uint8Array({ minLength: 8, maxLength: 8 }), conversationArb)
+        .map(([first, second, length, conversation]) => Buffer.concat([Buffer.from([first, second]), length, encode(conversation).bytes])),
     );
     await fc.assert(
       fc.asyncProperty(hostile, cutPoints, async (bytes, cuts) => {
@@ -187,7 +193,9 @@ describe('websocketDuplex', () => {
       fc.constantFrom(0x10, 0x20, 0x40).map((rsv) => ({ bytes: serverFrame(0x2, 'x', { rsv }), partial: '' })),
       fc.constantFrom(0x3, 0x4, 0x5, 0x6, 0x7, 0xb, 0xc, 0xd, 0xe, 0xf).map((opcode) => ({ bytes: serverFrame(opcode, 'x'), partial: '' })),
       fc.constantFrom(0x8, 0x9, 0xa).map((opcode) => ({ bytes: serverFrame(opcode, 'x', { fin: false }), partial: '' })),
-      fc.tuple(fc.constantFrom(0x8, 0x9, 0xa), fc.integer({ min: 126, max: 300 })).map(([opcode, size]) => ({ bytes: serverFrame(opcode, Buffer.alloc(size)), partial: '' })),
+      fc
+        .tuple(fc.constantFrom(0x8, 0x9, 0xa), fc.integer({ min: 126, max: 300 }))
+        .map(([opcode, size]) => ({ bytes: serverFrame(opcode, Buffer.alloc(size)), partial: '' })),
       fc.boolean().map((fin) => ({ bytes: serverFrame(0x0, 'x', { fin }), partial: '' })),
       fc.tuple(fc.uint8Array({ maxLength: 20 }), fc.constantFrom(0x1, 0x2)).map(([data, opcode]) => ({
         bytes: Buffer.concat([serverFrame(0x2, Buffer.from(data), { fin: false }), serverFrame(opcode, 'y')]),
@@ -202,7 +210,9 @@ describe('websocketDuplex', () => {
         expect(outcome.error).toBeInstanceOf(DockerResponseError);
         expect((outcome.error as Error).message).toMatch(/broke the WebSocket protocol/);
         expect(outcome.output).toBe(output + partial);
-        expect(sentFrames(outcome.sent)).toEqual(pings.map((payload) => ({ opcode: 0xa, fin: true, masked: true, payload: Buffer.from(payload).toString('hex') })));
+        expect(sentFrames(outcome.sent)).toEqual(
+          pings.map((payload) => ({ opcode: 0xa, fin: true, masked: true, payload: Buffer.from(payload).toString('hex') })),
+        );
       }),
       { numRuns: 150 },
     );

@@ -83,7 +83,7 @@ export function conformanceFor(version: string, strict: boolean): Conformance {
   return conformance;
 }
 
-const escape = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapePointer = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function successSchemaPointers(doc: Json): Map<string, string> {
   const pointers = new Map<string, string>();
@@ -94,7 +94,10 @@ function successSchemaPointers(doc: Json): Map<string, string> {
       for (const [status, response] of Object.entries((op.responses ?? {}) as Json)) {
         const content = (response as Json).content as Json | undefined;
         if (!status.startsWith('2') || !content?.['application/json']) continue;
-        pointers.set(op.operationId as string, `/paths/${escape(path)}/${method}/responses/${status}/content/${escape('application/json')}/schema`);
+        pointers.set(
+          op.operationId as string,
+          `/paths/${escapePointer(path)}/${method}/responses/${status}/content/${escapePointer('application/json')}/schema`,
+        );
         break;
       }
     }

@@ -35,7 +35,10 @@ export async function importImage(socketPath: string, options: { labels: Record<
     req.on('error', reject);
     req.end(body);
   });
-  const lines = text.trim().split('\n').map((line) => JSON.parse(line) as { status?: string; error?: string });
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { status?: string; error?: string });
   const failure = lines.find((line) => line.error);
   if (failure) throw new Error(`import failed: ${failure.error}`);
   const id = lines.map((line) => line.status).find((status) => status?.startsWith('sha256:'));

@@ -79,7 +79,9 @@ export function createExecDirectly(socketPath: string, containerId: string, conf
       let data = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (data += chunk));
-      res.on('end', () => (res.statusCode === 201 ? resolve((JSON.parse(data) as { Id: string }).Id) : reject(new Error(`exec create failed: ${res.statusCode} ${data}`))));
+      res.on('end', () =>
+        res.statusCode === 201 ? resolve((JSON.parse(data) as { Id: string }).Id) : reject(new Error(`exec create failed: ${res.statusCode} ${data}`)),
+      );
     });
     req.on('error', reject);
     req.end(JSON.stringify(config));

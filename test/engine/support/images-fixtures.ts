@@ -110,7 +110,10 @@ export async function removeCacheRecords(socketPath: string, ids: string[]): Pro
  */
 export function contextRecords(records: CacheRecord[], since: Date, until: Date): string[] {
   return records
-    .filter((record) => record.Description.startsWith('http url http://build-context-') || record.Description === 'copy /context /' || record.Description === 'fileop target')
+    .filter(
+      (record) =>
+        record.Description.startsWith('http url http://build-context-') || record.Description === 'copy /context /' || record.Description === 'fileop target',
+    )
     .filter((record) => {
       const created = Date.parse(record.CreatedAt);
       return created >= since.getTime() - 1000 && created <= until.getTime() + 1000;

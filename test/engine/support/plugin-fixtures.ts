@@ -42,9 +42,12 @@ export function engineRequest(
 }
 
 async function jsonRequest(socketPath: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const answer = await engineRequest(socketPath, method, path, body === undefined
-    ? {}
-    : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const answer = await engineRequest(
+    socketPath,
+    method,
+    path,
+    body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } },
+  );
   if (answer.status >= 300) throw new Error(`${method} ${path} failed: ${answer.status} ${answer.body.toString()}`);
   return answer.body.length ? JSON.parse(answer.body.toString()) : undefined;
 }
@@ -59,11 +62,14 @@ export async function readAll(body: Readable): Promise<Buffer> {
 /** Reads a finite stream of JSON records (newline-separated, or RFC 7464 with 0x1E) to the end. */
 export async function readJsonRecords(body: Readable): Promise<Record<string, unknown>[]> {
   const text = (await readAll(body)).toString('utf8');
-  return text
-    .split(/[\n\x1e]/)
-    .map((line) => line.trim())
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: 0x1E separates JSON text sequences (RFC 7464).
+      .split(/[\n\x1e]/)
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+  );
 }
 
 /** The root file system of a fresh busybox:latest container, as the tar the engine exports. */
@@ -85,11 +91,7 @@ export function volumePluginConfig(socket: string): Record<string, unknown> {
     Documentation: 'https://example.invalid/engine-tests/plugins',
     Interface: { Types: ['docker.volumedriver/1.0'], Socket: socket },
     // Writes a marker into its socket folder (shared with the host), then waits for SIGTERM.
-    Entrypoint: [
-      '/bin/sh',
-      '-c',
-      `echo "started DEBUG=$DEBUG" > /run/docker/plugins/started; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done`,
-    ],
+    Entrypoint: ['/bin/sh', '-c', `echo "started DEBUG=$DEBUG" > /run/docker/plugins/started; trap 'exit 0' TERM; while :; do sleep 1 & wait $!; done`],
     WorkDir: '/',
     Network: { Type: 'none' },
     Env: [{ Name: 'DEBUG', Description: 'Debug level of the test plugin', Settable: ['value'], Value: '0' }],

@@ -54,10 +54,7 @@ export function answerError(socket: Socket, status: number, reason: string, mess
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
-export async function hijackServer(
-  onUpgrade: UpgradeHandler,
-  options: { apiVersion?: string; plain?: PlainHandler } = {},
-): Promise<HijackServer> {
+export async function hijackServer(onUpgrade: UpgradeHandler, options: { apiVersion?: string; plain?: PlainHandler } = {}): Promise<HijackServer> {
   const dir = mkdtempSync(join(tmpdir(), 'hijack-engine-'));
   const socketPath = join(dir, 'docker.sock');
   const requests: string[] = [];
