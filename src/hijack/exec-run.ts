@@ -1,13 +1,27 @@
 // docker.exec.run(): runs a command in a running container and returns its output and exit code.
 import type { Readable, Writable } from 'node:stream';
+import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
 import { DockerResponseError, DockerUsageError } from '../errors.js';
+import type { OperationParamsOf } from '../operation-surface.js';
 import { toEnvList } from '../helpers/environment.js';
 import { callOperation, type OperationContext } from '../request/operation-call.js';
 import { startExec, waitForExecExit } from './exec-start.js';
 
 export type ExecInput = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;
 
-export interface ExecRunOptions<E extends 'utf8' | 'buffer' = 'utf8'> {
+type ExecCreateBody<V extends ApiVersion> = NonNullable<OperationParamsOf<'ContainerExec', V> extends { body?: infer B } ? B : never>;
+
+/** The exec's configuration fields the helper sets itself, from its friendlier options below. */
+type SetByRun = 'Cmd' | 'AttachStdin' | 'AttachStdout' | 'AttachStderr' | 'Tty' | 'Env' | 'WorkingDir' | 'User';
+
+/**
+ * The fields of ContainerExec's body at API version V that the helper leaves to the caller
+ * (`Privileged`, `DetachKeys`, from 1.42 `ConsoleSize`, …), and the helper's own options.
+ */
+export type ExecRunOptions<E extends 'utf8' | 'buffer' = 'utf8', V extends ApiVersion = NewestApiVersion> = Omit<ExecCreateBody<V>, SetByRun> &
+  ExecRunHelperOptions<E>;
+
+interface ExecRunHelperOptions<E extends 'utf8' | 'buffer'> {
   /** Extra environment, as `{ NAME: value }` or `['NAME=value']`. */
   env?: Record<string, string | number | boolean | undefined> | readonly string[];
   /** Working directory inside the container. */
@@ -37,7 +51,7 @@ export async function runExec<E extends 'utf8' | 'buffer' = 'utf8'>(
   context: OperationContext,
   containerId: string,
   cmd: readonly string[],
-  options: ExecRunOptions<E> = {},
+  options: ExecRunOptions<E, ApiVersion> = {},
 ): Promise<ExecResult<E extends 'buffer' ? Buffer : string>> {
   checkCommand(cmd);
   const { signal } = options;
@@ -72,25 +86,32 @@ function checkCommand(cmd: readonly string[]): void {
   }
 }
 
-async function createExec(context: OperationContext, containerId: string, cmd: readonly string[], options: ExecRunOptions<'utf8' | 'buffer'>): Promise<string> {
+async function createExec(
+  context: OperationContext,
+  containerId: string,
+  cmd: readonly string[],
+  options: ExecRunOptions<'utf8' | 'buffer', ApiVersion>,
+): Promise<string> {
   if (typeof containerId !== 'string' || !containerId) throw new DockerUsageError('exec.run needs a container ID or name', { operation: 'ContainerExec' });
-  const env = isList(options.env) ? options.env : toEnvList(options.env ?? {});
+  const { env: envOption, workdir, user, tty, stdin, encoding, maxBuffer, signal, ...fields } = options;
+  const env = isList(envOption) ? envOption : toEnvList(envOption ?? {});
   const body = {
+    ...fields,
     Cmd: cmd,
-    AttachStdin: options.stdin !== undefined,
+    AttachStdin: stdin !== undefined,
     AttachStdout: true,
     AttachStderr: true,
-    Tty: options.tty === true,
+    Tty: tty === true,
     ...(env.length ? { Env: env } : {}),
-    ...(options.workdir !== undefined ? { WorkingDir: options.workdir } : {}),
-    ...(options.user !== undefined ? { User: options.user } : {}),
+    ...(workdir !== undefined ? { WorkingDir: workdir } : {}),
+    ...(user !== undefined ? { User: user } : {}),
   };
-  const created = (await callOperation(context, 'ContainerExec', { id: containerId, body }, { signal: options.signal })) as { Id?: string };
+  const created = (await callOperation(context, 'ContainerExec', { id: containerId, body }, { signal })) as { Id?: string };
   if (!created?.Id) throw new DockerResponseError(`the engine answered ContainerExec without the new exec's ID`, { operation: 'ContainerExec' });
   return created.Id;
 }
 
-function isList(env: ExecRunOptions['env']): env is readonly string[] {
+function isList(env: ExecRunHelperOptions<'utf8'>['env']): env is readonly string[] {
   return Array.isArray(env);
 }
 

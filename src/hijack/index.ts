@@ -33,7 +33,7 @@ export interface HijackHelpers<V extends ApiVersion> {
     run<E extends 'utf8' | 'buffer' = 'utf8'>(
       containerId: string,
       cmd: readonly string[],
-      options?: ExecRunOptions<E>,
+      options?: ExecRunOptions<E, V>,
     ): Promise<ExecResult<E extends 'buffer' ? Buffer : string>>;
   };
 }

@@ -43,6 +43,16 @@ export async function versionTyping(id: string): Promise<void> {
   // @ts-expect-error ContainerCreate needs its body
   await newest.containers.create({ name: 'x' });
 
+  // Helpers take their options from the same version's generated parameter types.
+  // @ts-expect-error ImagePush's `platform` arrives in 1.46
+  v144.push('app', { platform: { os: 'linux', architecture: 'amd64' } });
+  newest.push('app', { platform: { os: 'linux', architecture: 'amd64' } });
+  // @ts-expect-error ImageLoad's `platform` arrives in 1.48
+  v144.loadImages('./image.tar', { platform: [{ os: 'linux', architecture: 'amd64' }] });
+  // @ts-expect-error a misspelt logs option
+  newest.logs(id, { folow: true });
+  newest.logs(id, { follow: true, timestamps: true, since: new Date() });
+
   // The raw client is typed from the same version's paths.
   await v141.raw.GET('/containers/{id}/json', { params: { path: { id } } });
 }

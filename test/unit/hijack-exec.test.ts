@@ -66,7 +66,13 @@ describe('exec.run', () => {
         socket.end(Buffer.concat([frame(1, 'out'), frame(2, 'err')]));
       },
     });
-    const result = await fake.docker.exec.run('box', ['sh', '-c', 'exit 7'], { env: { A: '1' }, workdir: '/tmp', user: '1000:1000' });
+    const result = await fake.docker.exec.run('box', ['sh', '-c', 'exit 7'], {
+      env: { A: '1' },
+      workdir: '/tmp',
+      user: '1000:1000',
+      Privileged: true,
+      ConsoleSize: [24, 80],
+    });
     expect(result).toEqual({ stdout: 'out', stderr: 'err', exitCode: 7 });
     expect(fake.inspections()).toBe(4);
     expect(fake.created()).toEqual([
@@ -79,6 +85,9 @@ describe('exec.run', () => {
         Env: ['A=1'],
         WorkingDir: '/tmp',
         User: '1000:1000',
+        // The rest of ContainerExec's body passes through from the generated type.
+        Privileged: true,
+        ConsoleSize: [24, 80],
       },
     ]);
     expect(JSON.parse(server!.upgrades[0]!.body)).toEqual({ Detach: false, Tty: false });
