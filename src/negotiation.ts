@@ -53,11 +53,17 @@ export async function negotiateApiVersion(connection: Connection, pinned: string
 /** Negotiates on first use and remembers the result; a failed attempt is forgotten so the next call retries. */
 export function versionResolver(connection: Connection, pinned: string | undefined) {
   let settled: Promise<ApiVersion> | undefined;
-  return (signal?: AbortSignal): Promise<ApiVersion> => {
-    settled ??= negotiateApiVersion(connection, pinned, signal).catch((error: unknown) => {
-      settled = undefined;
-      throw error;
-    });
+  let known: ApiVersion | undefined;
+  const resolve = (signal?: AbortSignal): Promise<ApiVersion> => {
+    settled ??= negotiateApiVersion(connection, pinned, signal).then(
+      (version) => (known = version),
+      (error: unknown) => {
+        settled = undefined;
+        throw error;
+      },
+    );
     return settled;
   };
+  /** The version once negotiated, without a turn of the event loop: most calls come after the first. */
+  return Object.assign(resolve, { known: () => known });
 }

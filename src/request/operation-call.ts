@@ -31,7 +31,10 @@ export interface CallOptions {
 export interface OperationContext {
   connection: Connection;
   /** Resolves the negotiated (or pinned) API version, negotiating on first use. */
-  apiVersion(signal?: AbortSignal): Promise<ApiVersion>;
+  apiVersion: ((signal?: AbortSignal) => Promise<ApiVersion>) & {
+    /** The version once negotiated, else undefined. */
+    known?: () => ApiVersion | undefined;
+  };
   /** Where the Docker CLI configuration is, for registry credentials (default: DOCKER_CONFIG or ~/.docker). */
   cliConfig?: CliConfigLocation;
 }
@@ -149,7 +152,7 @@ export async function callOperation(
     const apiVersion = await context.apiVersion(options.signal);
     throw new DockerUsageError(`${id} upgrades the connection; use the ${row.helper ?? 'matching'} helper`, { operation: id, apiVersion });
   }
-  const apiVersion = await context.apiVersion(options.signal);
+  const apiVersion = context.apiVersion.known?.() ?? (await context.apiVersion(options.signal));
   const request = buildRequest(id, values, apiVersion);
   const { body, status, headers, origin } = await askEngine(context.connection, request, options);
   switch (row.response) {
