@@ -21,9 +21,11 @@ try {
   const since = new Date();
   const lifecycle = (async () => {
     const actions: string[] = [];
-    for await (const event of docker.events({ since, filters: { type: ['container'], label: [`example=${run}`] }, signal: stopWatching.signal })) {
+    // Docker reports the removal as `destroy`, Podman as `remove`; a minute is more than the example needs.
+    const signal = AbortSignal.any([stopWatching.signal, AbortSignal.timeout(60_000)]);
+    for await (const event of docker.events({ since, filters: { type: ['container'], label: [`example=${run}`] }, signal })) {
       actions.push(event.Action!);
-      if (event.Action === 'destroy') break;
+      if (event.Action === 'destroy' || event.Action === 'remove') break;
     }
     return actions;
   })();

@@ -30,7 +30,7 @@ interface ExecRunHelperOptions<E extends 'utf8' | 'buffer'> {
   user?: string;
   /** Run under a TTY: stdout and stderr arrive merged in `stdout`. */
   tty?: boolean;
-  /** Fed to the process's stdin, then stdin is closed so the process reads EOF. */
+  /** Fed to the process's stdin, then stdin is closed so the process reads EOF. Not with `tty` (DockerUsageError): a TTY passes no EOF on. */
   stdin?: ExecInput;
   /** `utf8` (default) returns strings, `buffer` returns Buffers. */
   encoding?: E;
@@ -54,6 +54,13 @@ export async function runExec<E extends 'utf8' | 'buffer' = 'utf8'>(
   options: ExecRunOptions<E, ApiVersion> = {},
 ): Promise<ExecResult<E extends 'buffer' ? Buffer : string>> {
   checkCommand(cmd);
+  if (options.tty === true && options.stdin !== undefined) {
+    // Under a TTY the engine never passes the end of stdin on: the process would wait for EOF forever.
+    throw new DockerUsageError(
+      'exec.run cannot feed stdin under a TTY: the engine does not pass the end of the input to the process, which would never end; run without tty, or use execStart() and write the terminal end-of-file character (ctrl-D, "\\x04") yourself',
+      { operation: 'ContainerExec' },
+    );
+  }
   const { signal } = options;
   const execId = await createExec(context, containerId, cmd, options);
   const stream = startExec(context, execId, { tty: options.tty === true, signal });

@@ -93,6 +93,14 @@ describe('exec.run', () => {
     expect(JSON.parse(server!.upgrades[0]!.body)).toEqual({ Detach: false, Tty: false });
   });
 
+  it('refuses stdin under a TTY before sending anything (the engine passes no EOF on, the process would never end)', async () => {
+    const docker = createDocker({ socketPath: '/nonexistent/docker.sock' });
+    const error = await docker.exec.run('box', ['cat'], { tty: true, stdin: 'x' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DockerUsageError);
+    expect((error as Error).message).toMatch(/cannot feed stdin under a TTY/);
+    await docker.close();
+  });
+
   it('moves the engine in-band start error out of stdout when the process never started', async () => {
     const fake = await engineWithExec({
       exitCode: 127,
