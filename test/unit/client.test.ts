@@ -121,6 +121,25 @@ describe('client against a fake engine', () => {
     await docker.close();
   });
 
+  it('refuses a string where an array parameter belongs (a plain JavaScript caller), without sending it', async () => {
+    engine = await fakeEngine((req, res) => json(res, 200, []));
+    const docker = createDocker({ socketPath: engine.socketPath });
+    const error = await docker.images.getAll({ names: 'app:1' as unknown as string[] }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DockerUsageError);
+    expect((error as Error).message).toBe('ImageGetAll parameter "names" takes an array, not string');
+    expect(engine.requests.some((line) => line.includes('/images/get'))).toBe(false);
+    await docker.close();
+  });
+
+  it('closes twice without complaint, and fails later calls with a typed error', async () => {
+    engine = await fakeEngine((req, res) => json(res, 200, []));
+    const docker = createDocker({ socketPath: engine.socketPath });
+    await docker.containers.list();
+    await docker.close();
+    await expect(docker.close()).resolves.toBeUndefined();
+    await expect(docker.containers.list()).rejects.toMatchObject({ name: 'DockerConnectionError', code: 'ERR_CLIENT_CLOSED' });
+  });
+
   it('names the endpoint when the socket does not exist', async () => {
     const docker = createDocker({ socketPath: '/nonexistent/docker.sock' });
     const error = await docker.containers.list().catch((e: unknown) => e);
