@@ -2,12 +2,14 @@
 // npm run bench: this library against dockerode and raw node:http / undici, every client in a
 // fresh process, several runs in turn, medians printed side by side with ratios to raw node:http
 // (the limit: the same socket read with nothing on top) and each target judged beside its figure.
-//   (a) demultiplexing 256 MiB of logs served by a local unix-socket server (bench/support/log-server.mjs)
+//   (a) demultiplexing 512 MiB–1 GiB of logs served by a local unix-socket server (bench/support/log-server.mjs)
 //   (b) 2,000 container inspects, one at a time and 16 in flight, on each real engine
 //   (c) following 1 GiB of logs from the newest real engine at 50 MB/s: peak RSS
 //   (d) build-context tarring of 10,000 files / 100 MB (bench/build-context.mjs, a table of its own)
 //   (e) cold import of the built package (bench/cold-import.mjs; builds dist/ first when stale)
-// Options: --only=a,b,c,d,e  --runs=N (default 3)  --follow-runs=N (default 2)  --import-runs=N (default 15)
+//   (f) BuildKit against the classic builder on the same context (bench/build-builders.mjs, a table of its own)
+// Options: --only=a,b,c,d,e,f  --runs=N (default 5)  --follow-runs=N (default 2)  --import-runs=N (default 15)
+//          --builder-runs=N (default 3)
 // On a shared machine run it under the engines' lock: flock /tmp/engine-tests.lock npm run bench
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -15,14 +17,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { enginesDown, enginesStatus, enginesUp } from '../scripts/engines/index.mjs';
 import { busyboxContainer, removeContainer } from './support/engine.mjs';
 import { coldImportBench } from './cold-import.mjs';
+import { ensureBuilt } from './support/build.mjs';
 import { median, printTable, ratioCell } from './support/report.mjs';
 
 const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
-const only = new Set((options.only ?? 'a,b,c,d,e').split(','));
-const runs = Number(options.runs ?? 3);
+const only = new Set((options.only ?? 'a,b,c,d,e,f').split(','));
+const runs = Number(options.runs ?? 5);
 const followRuns = Number(options['follow-runs'] ?? 2);
 const importRuns = Number(options['import-runs'] ?? 15);
+const builderRuns = Number(options['builder-runs'] ?? 3);
 const MiB = 1024 * 1024;
+const root = new URL('..', import.meta.url).pathname;
 
 // No client takes this long; one that does is stuck, and must not hold the engines' lock forever.
 const CLIENT_TIMEOUT_MS = 10 * 60_000;
@@ -77,8 +82,13 @@ const demuxTargets = {
   library: { 128: { atLeast: 0.5 }, [64 * 1024]: { atLeast: 0.8 }, [16 * MiB]: { atLeast: 0.8 } },
   'library-batches': { 128: { atLeast: 0.8 }, [64 * 1024]: { atLeast: 0.8 }, [16 * MiB]: { atLeast: 0.8 } },
 };
-// dockerode needs seconds per MiB on small and huge frames; it reads 32 MiB there (the rate is what counts).
-const contentMiB = (client, frameSize) => (client === 'dockerode' && frameSize !== 64 * 1024 ? 32 : 256);
+// A read of a few hundred milliseconds is at the mercy of whatever else the machine does: the fast
+// readers get 1 GiB of large frames and 512 MiB of small ones (a second or so each). dockerode needs
+// seconds per MiB on small and huge frames; it reads 32 MiB there (the rate is what counts).
+function contentMiB(client, frameSize) {
+  if (client === 'dockerode') return frameSize === 64 * 1024 ? 256 : 32;
+  return frameSize === 128 ? 512 : 1024;
+}
 
 async function demuxBench() {
   const server = await startLogServer();
@@ -102,7 +112,7 @@ async function demuxBench() {
   const rate = (client, size) => median(rates.get(`${client}/${size}`));
   return {
     columns: [
-      '(a) demultiplex 256 MiB of logs, MB/s, × raw node:http',
+      '(a) demultiplex logs (512 MiB of 128 B frames, 1 GiB of larger), MB/s, × raw node:http',
       ...frameSizes.map((size) => `${size === 128 ? '128 B' : size === 65536 ? '64 KiB' : '16 MiB'} frames`),
     ],
     rows: demuxClients.map(([client, label]) => [
@@ -207,15 +217,23 @@ async function followBench(engine) {
 // Its contenders, ratios (to GNU tar) and file-set verdicts make a table of a different shape, so
 // the script prints its own; it runs while the engines are up, to check the file set with the CLI.
 function buildContextBench() {
+  return tableOf([new URL('./build-context.mjs', import.meta.url).pathname, '--runs', String(runs)]);
+}
+
+// (f) ─────────────────────────────────────────────────────────────────────────────────────────
+// Build times with each builder, a table of its own too; it runs the library from source (tsx).
+function buildersBench() {
+  return tableOf(['--import', 'tsx', new URL('./build-builders.mjs', import.meta.url).pathname, '--runs', String(builderRuns)]);
+}
+
+/** Runs a benchmark script that prints a table of its own and returns that table. */
+function tableOf(args) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [new URL('./build-context.mjs', import.meta.url).pathname, '--runs', String(runs)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: CLIENT_TIMEOUT_MS,
-    });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], timeout: CLIENT_TIMEOUT_MS });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`build-context.mjs exited with ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`${args.at(-3)} exited with ${code}`))));
   });
 }
 
@@ -224,11 +242,14 @@ const started = Date.now();
 // Filled as the parts run, printed in letter order: (e) runs before the engines start, not after.
 const sections = {};
 let buildContextTable = '';
+let buildersTable = '';
 let startedEngines = [];
 try {
+  // The clients load the package as it ships: build dist/ first when it is missing or stale.
+  if (['a', 'b', 'c', 'e'].some((part) => only.has(part)) && ensureBuilt(root)) progress('built dist/ (it was missing or older than its sources)');
   if (only.has('a')) sections.a = await demuxBench();
   if (only.has('e')) sections.e = coldImportBench(importRuns, progress);
-  if (only.has('b') || only.has('c') || only.has('d')) {
+  if (['b', 'c', 'd', 'f'].some((part) => only.has(part))) {
     const before = await enginesStatus();
     const engines = await enginesUp();
     startedEngines = before.filter((engine) => !engine.up).map((engine) => engine.name);
@@ -237,6 +258,10 @@ try {
     if (only.has('d')) {
       progress('(d) build-context tarring…');
       buildContextTable = await buildContextBench();
+    }
+    if (only.has('f')) {
+      progress('(f) BuildKit and the classic builder…');
+      buildersTable = await buildersBench();
     }
   }
 } finally {
@@ -251,3 +276,4 @@ if (printed.length) {
   );
 }
 if (buildContextTable) process.stdout.write(`\n(d) ${buildContextTable}`);
+if (buildersTable) process.stdout.write(`\n(f) ${buildersTable}`);

@@ -42,16 +42,21 @@ try {
   const work = await mkdtemp(join(tmpdir(), 'quickstart-'));
   const name = `quickstart-progress:${process.pid}`;
   await writeFile(join(work, 'payload.bin'), randomBytes(20_000_000));
-  await docker.importImage(work, { repo: 'quickstart-progress', tag: String(process.pid) }).done;
+  // The tag inside `repo`: Podman before 4.6 ignores a separate `tag` on import.
+  await docker.importImage(work, { repo: name }).done;
   await pipeline(await docker.saveImages(name), createWriteStream(join(work, 'image.tar')));
   await docker.images.delete({ name });
   const load = docker.loadImages(createReadStream(join(work, 'image.tar')));
+  let barShown = false;
   for await (const message of load) {
     if (message.status !== 'Loading layer') continue;
+    barShown = true;
     const fraction = load.progress.fraction ?? 0;
     const bar = '#'.repeat(Math.round(fraction * 30)).padEnd(30, '.');
     process.stdout.write(`\rloading [${bar}] ${Math.round(fraction * 100)}% of ${(load.progress.total / 1e6).toFixed(1)} MB`);
   }
+  // Podman 4.3 loads without reporting progress.
+  if (!barShown) process.stdout.write('loading: the engine reported no progress');
   console.log(`\nloaded ${(await load.done).images.join(', ')}`);
   await docker.images.delete({ name });
   await rm(work, { recursive: true });

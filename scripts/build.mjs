@@ -24,9 +24,22 @@ const shared = {
   sourcesContent: true,
   logLevel: 'warning',
 };
+// The `./openapi` subpath (src/openapi-document.ts) carries the half-megabyte spec, so it is an entry
+// of its own that `import 'docker-engine-typed'` never loads. Its errors come from the main entry,
+// so that `instanceof DockerUsageError` holds whichever entry threw. No source map: it would repeat
+// the spec text.
+const errorsFromMainEntry = (mainEntry) => ({
+  name: 'errors-from-main-entry',
+  setup(builder) {
+    builder.onResolve({ filter: /\/errors\.js$/ }, () => ({ path: mainEntry, external: true }));
+  },
+});
+const openapi = { ...shared, entryPoints: [join(root, 'src', 'openapi-document.ts')], sourcemap: false };
 await Promise.all([
   build({ ...shared, format: 'esm', outfile: join(dist, 'index.js') }),
   build({ ...shared, format: 'cjs', outfile: join(dist, 'index.cjs') }),
+  build({ ...openapi, format: 'esm', outfile: join(dist, 'openapi.js'), plugins: [errorsFromMainEntry('./index.js')] }),
+  build({ ...openapi, format: 'cjs', outfile: join(dist, 'openapi.cjs'), plugins: [errorsFromMainEntry('./index.cjs')] }),
 ]);
 
 const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {

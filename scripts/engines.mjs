@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Real Docker engines for the tests: `up [name...]`, `down [name...]`, `status [name...]`.
+// Real engines for the tests: `up [name...]`, `down [name...]`, `status [name...]`. Without names:
+// the engines listed in ENGINES (e.g. ENGINES=podman), or all of them when it is unset.
 // See scripts/engines/index.mjs for the same as functions (e.g. for a vitest globalSetup).
-import { enginesDown, enginesStatus, enginesUp } from './engines/index.mjs';
+import { enginesDown, enginesOfThisRun, enginesStatus, enginesUp } from './engines/index.mjs';
 
-const usage = 'usage: node scripts/engines.mjs up|down|status [legacy|newest ...]';
+const usage = 'usage: node scripts/engines.mjs up|down|status [legacy|newest|podman ...]';
 
 function describe({ name, version, apiVersion, socket }) {
-  return `${name.padEnd(7)} Docker ${version}  API ${apiVersion}  unix://${socket}`;
+  const product = name === 'podman' ? 'Podman' : 'Docker';
+  return `${name.padEnd(7)} ${product} ${version}  API ${apiVersion}  unix://${socket}`;
 }
 
 const commands = {
@@ -30,7 +32,7 @@ if (!commands[command]) {
   process.exit(2);
 }
 try {
-  await commands[command](names);
+  await commands[command](names.length > 0 ? names : enginesOfThisRun());
 } catch (error) {
   console.error(`engines: ${command} failed: ${error.message}`);
   process.exit(1);

@@ -1,7 +1,12 @@
 // npm run generate [-- --check] [--spec DIR --out DIR]
 // spec/ → generated/openapi/v*.json (one bundled document per API version),
-//         generated/types/v*.ts (openapi-typescript per version),
-//         generated/operations.ts (the operation table) and generated/versions.ts.
+//         generated/types/ (openapi-typescript per version, each declaration written once for
+//         the versions that share it: schemas.ts, variants.ts and one small v*.ts per version),
+//         generated/operations.ts (the operation table), generated/operation-types.ts (a name for
+//         each operation's parameters and result), generated/versions.ts and
+//         generated/openapi-source.ts (the all-versions document, marks kept, that the package ships
+//         so that src/openapi-document.ts derives any version's document from it at run time), and
+//         generated/api-changelog.md (what each API version adds, changes, deprecates and removes).
 // With --check nothing is written: it exits 1 when generated/ differs from what spec/ produces.
 // --spec and --out generate from another copy of the spec into another folder (the test that
 // proves a new API version needs no change in src/ uses them).
@@ -12,7 +17,10 @@ import { bundleSpec } from './generate/bundle.mjs';
 import { documentFor, versionRange } from './generate/versions.mjs';
 import { operationTable } from './generate/operation-table.mjs';
 import { typesFor } from './generate/types.mjs';
-import { versionsModule, operationsModule } from './generate/modules.mjs';
+import { sharedTypes } from './generate/shared-types.mjs';
+import { operationTypesModule } from './generate/operation-types.mjs';
+import { apiChangelog, changelogMarkdown } from './generate/changelog.mjs';
+import { versionsModule, operationsModule, openApiSourceModule } from './generate/modules.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argument = (name) => {
@@ -29,13 +37,19 @@ const versions = versionRange(oldest, newest);
 
 const outputs = new Map();
 const documents = {};
+const typeModules = new Map();
 for (const version of versions) {
   const doc = (documents[version] = documentFor(full, version));
   outputs.set(join('openapi', `v${version}.json`), `${JSON.stringify(doc, null, 2)}\n`);
-  outputs.set(join('types', `v${version}.ts`), await typesFor(doc));
+  typeModules.set(version, await typesFor(doc));
 }
-outputs.set('operations.ts', operationsModule(operationTable(full, documents)));
+for (const [file, text] of sharedTypes(typeModules)) outputs.set(join('types', file), text);
+const table = operationTable(full, documents);
+outputs.set('operations.ts', operationsModule(table));
+outputs.set('operation-types.ts', operationTypesModule(table, Object.keys(full.components.schemas)));
 outputs.set('versions.ts', versionsModule(versions));
+outputs.set('openapi-source.ts', openApiSourceModule(full));
+outputs.set('api-changelog.md', changelogMarkdown(apiChangelog(full)));
 
 const existing = (dir) =>
   existsSync(dir)

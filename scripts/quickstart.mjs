@@ -1,7 +1,8 @@
-// npm run quickstart (or example:streams): runs examples/quickstart.ts (or the example named as the
-// argument) against DOCKER_HOST or the default socket when an engine answers there; otherwise
-// brings up this project's private newest engine (see scripts/engines.mjs), runs the example
-// against it, and stops the engine again if it started it.
+// npm run quickstart (or example:streams, example:shell): runs examples/quickstart.ts (or the example
+// named as the argument, passing on the arguments after it) against DOCKER_HOST or the default
+// socket when an engine answers there; otherwise brings up this project's private newest engine
+// (see scripts/engines.mjs), runs the example against it, and stops the engine again if it
+// started it.
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { enginesDown, enginesStatus, enginesUp } from './engines/index.mjs';
@@ -21,7 +22,7 @@ function answersPing(socketPath) {
 const example = process.argv[2] ?? 'examples/quickstart.ts';
 
 function runExample(env) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', example], { stdio: 'inherit', env });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', example, ...process.argv.slice(3)], { stdio: 'inherit', env });
   return result.status ?? 1;
 }
 

@@ -11,7 +11,14 @@ export {
 } from './auth/index.js';
 export { apiVersions, newestApiVersion, oldestApiVersion, compareApiVersions, type ApiVersion } from './api-version.js';
 export type { ApiTypes } from '../generated/versions.js';
-export type { OperationSurface, OperationParams, OperationParamsOf, OperationResult } from './operation-surface.js';
+export type { OperationSurface, OperationParams, OperationParamsOf, OperationResult, OperationResultOf } from './operation-surface.js';
+// Named types for every schema (`ContainerInspect<'1.51'>`) and for each operation's parameters
+// and result (`ContainerListParams<V>`, `ContainerListResult<V>`). The four schemas whose names the
+// helpers above already use (ProgressMessage, ProgressDetail, PluginPrivilege, RestartPolicy) are
+// reached through `ApiSchemas`, which holds every schema.
+export type * from '../generated/types/schemas.js';
+export type * as ApiSchemas from '../generated/types/schemas.js';
+export type * from '../generated/operation-types.js';
 export type { StreamingResponse, CallOptions } from './request/operation-call.js';
 export type {
   AttachOptions,
@@ -24,7 +31,31 @@ export type {
   HijackedStream,
   TerminalSize,
 } from './hijack/index.js';
-export type { BuildHelpers, BuildOptions, BuildStream, BuildSummary, RegistryConfig } from './build/index.js';
+export {
+  followTerminal,
+  monitorTerminalSize,
+  parseDetachKeys,
+  DEFAULT_DETACH_KEYS,
+  type FollowTerminalOptions,
+  type TerminalSessionEnd,
+  type MonitorTerminalSizeOptions,
+  type TerminalSizeMonitor,
+} from './terminal/index.js';
+export type {
+  BuildHelpers,
+  BuildOptions,
+  BuildSummary,
+  BuildMessage,
+  Builder,
+  RegistryConfig,
+  BuildKitStatus,
+  BuildKitVertex,
+  BuildKitVertexStatus,
+  BuildKitVertexLog,
+  BuildKitVertexWarning,
+  BuildKitRange,
+} from './build/index.js';
+export { BuildStream, BuildStepError, BuildKitProgress, PlainProgressText, decodeBuildKitTrace } from './build/index.js';
 export type {
   ArchiveHelpers,
   ArchiveOptions,
@@ -41,6 +72,8 @@ export type {
 } from './archive/index.js';
 export { directoryContext } from './build/directory-context.js';
 export * from './streams/index.js';
+// Named here because a schema of the same name (reached as ApiSchemas.ProgressMessage, …) is exported too.
+export type { PluginPrivilege, ProgressDetail, ProgressMessage } from './streams/index.js';
 export { IgnoreMatcher } from './build/ignore-matcher.js';
 export { parseDockerignore } from './build/dockerignore-file.js';
 export {

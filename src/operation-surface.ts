@@ -2,6 +2,7 @@
 // Built at run time from the generated operation table; typed from the generated types of the
 // API version the client is created for, so a 1.41 client shows neither operations nor
 // parameters nor fields that appear later.
+import type { OperationTypes } from '../generated/operation-types.js';
 import { operationTable, type OperationId } from '../generated/operations.js';
 import type { ApiTypes, ApiVersion } from '../generated/versions.js';
 import { callOperation, type CallOptions, type OperationContext, type StreamingResponse } from './request/operation-call.js';
@@ -51,15 +52,26 @@ export type OperationResult<Op, Kind> = Kind extends 'json'
         ? never
         : StreamingResponse;
 
+/** What operation `Id` resolves to at API version V: what its named `…Result<V>` type stands for. */
+export type OperationResultOf<Id extends OperationId, V extends ApiVersion> = Id extends keyof OperationsOf<V>
+  ? OperationResult<OperationsOf<V>[Id], Table[Id]['response']>
+  : never;
+
 export type OperationMethod<Op, Kind> =
   {} extends OperationParams<Op>
     ? (params?: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>
     : (params: OperationParams<Op>, options?: CallOptions) => Promise<OperationResult<Op, Kind>>;
 
+// A method typed by the named types of its operation (`ContainerListParams<V>`, …), so that hovers
+// show those names rather than the structures behind them.
+type NamedMethod<Types extends { params: unknown; result: unknown }> = {} extends Types['params']
+  ? (params?: Types['params'], options?: CallOptions) => Promise<Types['result']>
+  : (params: Types['params'], options?: CallOptions) => Promise<Types['result']>;
+
 /** Every operation of API version V, grouped by tag (`containers`, `images`, `system`, …). */
 export type OperationSurface<V extends ApiVersion> = {
   [G in Table[IdsIn<V>]['group']]: {
-    [Id in IdsIn<V> as Table[Id]['group'] extends G ? Table[Id]['name'] : never]: OperationMethod<OperationsOf<V>[Id], Table[Id]['response']>;
+    [Id in IdsIn<V> as Table[Id]['group'] extends G ? Table[Id]['name'] : never]: NamedMethod<OperationTypes<V>[Id]>;
   };
 };
 

@@ -32,7 +32,8 @@ export function createRawClient<V extends ApiVersion>(context: OperationContext)
       let target = `/v${version}${url.pathname}${url.search}`;
       if (id) {
         const built = buildRequest(id, { ...params.path, ...params.query, ...params.header }, version);
-        for (const [name, value] of Object.entries(built.headers)) headers.set(name, value);
+        // fetch's Headers joins a repeated header into one line.
+        for (const [name, value] of Object.entries(built.headers)) headers.set(name, typeof value === 'string' ? value : value.join(', '));
         target = built.path;
       }
       return new Request(`${ORIGIN}${target}`, { method: request.method, headers, body: request.body, signal: request.signal, duplex: 'half' } as RequestInit);

@@ -7,7 +7,9 @@ import { get, type IncomingMessage } from 'node:http';
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import { Agent, request } from 'undici';
-import { createDocker } from '../../src/index.js';
+// The package as it ships (dist/, through its exports map), as a user's program runs it; the types come from its sources.
+const shipped: string = 'docker-engine-typed';
+const { createDocker } = (await import(shipped)) as typeof import('../../src/index.js');
 
 const [client, socketPath, frameSizeText, mebibytes] = process.argv.slice(2) as [string, string, string, string];
 const frameSize = Number(frameSizeText);

@@ -8,7 +8,9 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Docker from 'dockerode';
 import { Agent, request } from 'undici';
-import { createDocker } from '../../src/index.js';
+// The package as it ships (dist/, through its exports map), as a user's program runs it; the types come from its sources.
+const shipped: string = 'docker-engine-typed';
+const { createDocker } = (await import(shipped)) as typeof import('../../src/index.js');
 
 const [client, socketPath, id, apiVersion, rateText] = process.argv.slice(2) as [string, string, string, string, string];
 const bytesPerMs = Number(rateText) / 1000;

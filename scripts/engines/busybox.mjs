@@ -22,6 +22,18 @@ export async function ensureBusyboxImage(socket) {
   return true;
 }
 
+/**
+ * The same image for Podman, made by its CLI (`podman import`): Podman 4.3 ignores `tag` on the
+ * API's import. `podmanCommand(args)` runs podman against the engine's own storage.
+ */
+export async function ensureBusyboxImageWithPodman(socket, podmanCommand) {
+  const existing = await engineRequest(socket, 'GET', `/images/${imageName}/json`);
+  if (existing.status === 200) return false;
+  const changes = imageChanges.flatMap((change) => ['--change', change]);
+  await podmanCommand(['import', ...changes, await busyboxRootfsTar(), imageName]);
+  return true;
+}
+
 async function importRootfs(socket, tarFile) {
   const [repo, tag] = imageName.split(':');
   const query = new URLSearchParams({ fromSrc: '-', repo, tag });

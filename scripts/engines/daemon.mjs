@@ -60,12 +60,12 @@ export async function startDockerd(engine, { dockerd, pathFirst }) {
   return child.pid;
 }
 
-/** Polls /_ping; fails early (with the log's tail) if dockerd exits, or after the timeout. */
+/** Polls /_ping; fails early (with the log's tail) if the engine's process (dockerd or podman) exits, or after the timeout. */
 export async function waitUntilReady(engine, pid, timeoutMs = readyTimeoutMs) {
   const { socket, logFile } = enginePaths(engine.name);
   const deadline = Date.now() + timeoutMs;
   while (!(await pingEngine(socket))) {
-    const problem = !isAlive(pid) ? 'dockerd exited' : Date.now() > deadline ? `no answer after ${timeoutMs} ms` : '';
+    const problem = !isAlive(pid) ? `process ${pid} exited` : Date.now() > deadline ? `no answer after ${timeoutMs} ms` : '';
     if (problem) throw new Error(`${engine.name}: ${problem} (log ${logFile}):\n${logTail(logFile)}`);
     await sleep(200);
   }

@@ -9,6 +9,7 @@ import { apparmorPackages } from './system-packages.mjs';
  * - systemPackages: Debian 12 packages the engine needs installed on the machine.
  * - bridge: the bridge its containers use. Only a bridge with a gatewayCidr is created (and removed) by
  *   these scripts; docker0 is dockerd's default, which dockerd creates itself.
+ * - kind: 'podman' for a Podman service; a dockerd otherwise.
  * - binaries(): where its dockerd is and what goes first on PATH (containerd, shim, docker-proxy).
  * - daemonConfig(paths): its daemon.json settings (only keys this engine's version understands).
  */
@@ -37,9 +38,23 @@ export const engineDefinitions = [
       };
     },
   },
+  {
+    name: 'podman',
+    // Another implementation of the API: Debian 12's Podman 4.3 (API 1.41) with its conmon, CNI
+    // plugins and runc. Started and stopped by podman.mjs rather than as a dockerd.
+    kind: 'podman',
+    systemPackages: () => ['podman', 'iproute2', ...apparmorPackages()],
+    // Its default CNI network makes and owns this bridge; nothing here creates it.
+    bridge: { name: 'cni-podman0' },
+  },
 ];
 
 export const engineNames = engineDefinitions.map((engine) => engine.name);
+
+/** The engines a run uses: those named in ENGINES (comma or space separated) when it is set, else all. */
+export function enginesOfThisRun(env = process.env) {
+  return (env.ENGINES ?? '').split(/[\s,]+/).filter(Boolean);
+}
 
 /** Definitions for `names` (all when empty), in the order above; unknown names are an error. */
 export function selectEngines(names = []) {

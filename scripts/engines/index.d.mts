@@ -1,6 +1,6 @@
 // Types for index.mjs, so TypeScript (e.g. a vitest globalSetup) can import it under `strict`.
 
-export type EngineName = 'legacy' | 'newest';
+export type EngineName = 'legacy' | 'newest' | 'podman';
 
 /** One entry of .engines/engines.json; versions are what the running daemon reported. */
 export interface EngineEntry {
@@ -26,6 +26,8 @@ export interface EngineStatus {
 }
 
 export const engineNames: EngineName[];
+/** The engines named in ENGINES (comma or space separated); empty (meaning all) when it is unset. */
+export function enginesOfThisRun(env?: Record<string, string | undefined>): EngineName[];
 /** Brings up the named engines (all when empty), installing what is missing; running ones are left alone. */
 export function enginesUp(names?: EngineName[]): Promise<EngineEntry[]>;
 /** Stops the named engines (all when empty); resolves with the names of those that were running. */

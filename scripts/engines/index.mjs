@@ -2,13 +2,33 @@ import { engineVersion } from './api.mjs';
 import { bridgeExists, ensureBridge } from './bridge.mjs';
 import { ensureBusyboxImage } from './busybox.mjs';
 import { isEngineUp, runningDockerdPid, startDockerd, stopEngine, waitUntilReady } from './daemon.mjs';
-import { engineNames, selectEngines } from './definitions.mjs';
+import { engineNames, enginesOfThisRun, selectEngines } from './definitions.mjs';
 import { log } from './log.mjs';
 import { enginePaths } from './paths.mjs';
+import { ensurePodmanBusybox, isPodmanUp, runningPodmanPid, startPodman, stopPodman } from './podman.mjs';
 import { readEngines, updateEngines } from './state.mjs';
 import { ensureSystemPackages } from './system-packages.mjs';
 
-export { engineNames, readEngines };
+export { engineNames, enginesOfThisRun, readEngines };
+
+// How each kind of engine is found, started, stopped and given the test image.
+const dockerdLifecycle = {
+  runningPid: runningDockerdPid,
+  isUp: isEngineUp,
+  waitUntilReady,
+  start: startEngine,
+  stop: stopEngine,
+  ensureImage: (engine) => ensureBusyboxImage(enginePaths(engine.name).socket),
+};
+const podmanLifecycle = {
+  runningPid: runningPodmanPid,
+  isUp: isPodmanUp,
+  waitUntilReady,
+  start: startPodman,
+  stop: stopPodman,
+  ensureImage: ensurePodmanBusybox,
+};
+const lifecycleOf = (engine) => (engine.kind === 'podman' ? podmanLifecycle : dockerdLifecycle);
 
 function requireRoot() {
   if (process.getuid?.() !== 0) throw new Error('the engines need root (dockerd, apt-get, ip link)');
@@ -25,7 +45,7 @@ export async function enginesUp(names = []) {
   for (const engine of engines) if (!(await isUpOrBecomingUp(engine))) toStart.push(engine);
   if (toStart.length > 0) await ensureSystemPackages([...new Set(toStart.flatMap((e) => e.systemPackages()))]);
   // One at a time: both dockerds program the same iptables chains when they start.
-  for (const engine of toStart) await startEngine(engine);
+  for (const engine of toStart) await lifecycleOf(engine).start(engine);
   const entries = await Promise.all(engines.map(describeReadyEngine));
   updateEngines(
     engines.map((e) => e.name),
@@ -37,18 +57,20 @@ export async function enginesUp(names = []) {
 
 /** True if it answers; an engine whose dockerd runs but does not answer yet gets the start-up timeout. */
 async function isUpOrBecomingUp(engine) {
-  // A running engine whose bridge vanished (another dockerd started with --bridge=none deletes
+  const lifecycle = lifecycleOf(engine);
+  // A running dockerd whose bridge vanished (another dockerd started with --bridge=none deletes
   // docker0) cannot start containers on its default network: restart it, which recreates it.
-  if (!(await bridgeExists(engine.bridge.name))) {
+  // Podman's CNI makes its bridge when its first container starts, so it may rightly be missing.
+  if (engine.kind !== 'podman' && !(await bridgeExists(engine.bridge.name))) {
     if (runningDockerdPid(engine) !== undefined) log(`${engine.name}: bridge ${engine.bridge.name} is gone, restarting`);
     return false;
   }
-  if (await isEngineUp(engine)) return true;
-  const pid = runningDockerdPid(engine);
+  if (await lifecycle.isUp(engine)) return true;
+  const pid = lifecycle.runningPid(engine);
   if (pid === undefined) return false;
-  log(`${engine.name}: dockerd ${pid} runs but does not answer yet, waiting`);
+  log(`${engine.name}: pid ${pid} runs but does not answer yet, waiting`);
   try {
-    await waitUntilReady(engine, pid);
+    await lifecycle.waitUntilReady(engine, pid);
     return true;
   } catch (error) {
     log(`${engine.name}: ${error.message.split('\n')[0]}; restarting it`);
@@ -68,12 +90,13 @@ async function startEngine(engine) {
 
 async function describeReadyEngine(engine) {
   const paths = enginePaths(engine.name);
-  if (await ensureBusyboxImage(paths.socket)) log(`${engine.name}: imported busybox:latest`);
+  const lifecycle = lifecycleOf(engine);
+  if (await lifecycle.ensureImage(engine)) log(`${engine.name}: imported busybox:latest`);
   const version = await engineVersion(paths.socket);
   return {
     name: engine.name,
     socket: paths.socket,
-    pid: runningDockerdPid(engine),
+    pid: lifecycle.runningPid(engine),
     version: version.Version,
     apiVersion: version.ApiVersion,
     minApiVersion: version.MinAPIVersion,
@@ -88,7 +111,7 @@ export async function enginesDown(names = []) {
   requireRoot();
   const engines = selectEngines(names);
   // In parallel: each dockerd may wait for its own containers to stop (10 s for one that ignores SIGTERM).
-  const wasRunning = await Promise.all(engines.map(stopEngine));
+  const wasRunning = await Promise.all(engines.map((engine) => lifecycleOf(engine).stop(engine)));
   updateEngines(
     engines.map((e) => e.name),
     [],
@@ -102,9 +125,10 @@ export async function enginesStatus(names = []) {
   return Promise.all(
     selectEngines(names).map(async (engine) => {
       const { socket } = enginePaths(engine.name);
-      if (!(await isEngineUp(engine))) return { name: engine.name, up: false, socket };
+      const lifecycle = lifecycleOf(engine);
+      if (!(await lifecycle.isUp(engine))) return { name: engine.name, up: false, socket };
       const version = await engineVersion(socket);
-      const pid = runningDockerdPid(engine);
+      const pid = lifecycle.runningPid(engine);
       return { name: engine.name, up: true, socket, pid, version: version.Version, apiVersion: version.ApiVersion };
     }),
   );

@@ -26,10 +26,51 @@ ${entries}
 }
 
 export function operationsModule(table) {
+  const typed = Object.entries(table)
+    .map(([id, row]) => `  readonly ${id}: Row<'${row.group}', '${row.name}', '${row.response}'>;`)
+    .join('\n');
   return `${HEADER}
-/** One row per operation of the Engine API, across every version the spec describes. */
-export const operationTable = ${JSON.stringify(table, null, 2)} as const;
+interface VersionRange {
+  readonly since?: string;
+  readonly removed?: string;
+}
 
-export type OperationId = keyof typeof operationTable;
+/**
+ * A row: where its method sits and how its answer is consumed, which the types read, and what the
+ * runtime reads (src/request/build-request.ts), typed loosely so that a consumer's compiler does
+ * not carry the whole table.
+ */
+interface Row<Group extends string, Name extends string, Response extends string> extends VersionRange {
+  readonly method: string;
+  readonly path: string;
+  readonly tag: string;
+  readonly group: Group;
+  readonly name: Name;
+  readonly response: Response;
+  readonly helper?: string;
+  readonly longPoll?: boolean;
+  readonly body?: string;
+  readonly produces: readonly ({ readonly type: string } & VersionRange)[];
+  readonly params: readonly ({ readonly name: string; readonly in: string; readonly encoding: string; readonly required?: boolean } & VersionRange)[];
+}
+
+/** The rows of the operation table, by operationId. */
+export interface OperationTableTypes {
+${typed}
+}
+
+/** One row per operation of the Engine API, across every version the spec describes. */
+export const operationTable: OperationTableTypes = ${JSON.stringify(table, null, 2)};
+
+export type OperationId = keyof OperationTableTypes;
+`;
+}
+
+// One string literal rather than an object literal: TypeScript checks it at no cost, and the
+// runtime parses a fresh copy for each caller.
+export function openApiSourceModule(full) {
+  return `${HEADER}
+/** The all-versions OpenAPI document of spec/, bundled into one JSON text, version marks kept. */
+export const openApiSourceText: string = ${JSON.stringify(JSON.stringify(full))};
 `;
 }

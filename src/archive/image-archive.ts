@@ -9,6 +9,7 @@ import type { BuildOptions } from '../request/build-request.js';
 import { openOperation, type OpenedAnswer, type OperationContext } from '../request/operation-call.js';
 import { ProgressStream } from '../streams/progress.js';
 import type { ProgressMessage } from '../streams/progress-types.js';
+import { parseImageReference } from '../helpers/image-reference.js';
 import { sendFailure, tarBody, type TarSource } from './tar-source.js';
 
 interface SignalOption {
@@ -58,8 +59,26 @@ export function loadImages(context: OperationContext, archive: TarSource, option
 /** Creates an image whose only layer is the given root file system archive. */
 export function importImage(context: OperationContext, archive: TarSource, options: ImportOptions<ApiVersion> = {}): ProgressStream<ImportSummary> {
   const { signal, ...parameters } = options;
-  const open = () => sendArchive(context, archive, 'ImageCreate', { ...parameters, fromSrc: '-' }, { signal });
+  const open = () => sendArchive(context, archive, 'ImageCreate', { ...withTagInRepo(parameters), fromSrc: '-' }, { signal });
   return new ProgressStream<ImportSummary>(open, {}, collectImported, { signal });
+}
+
+/**
+ * `repo` and `tag` sent as one reference in `repo` (`app:v1`), which Docker reads as it reads the
+ * two apart, while Podman before 4.6 ignores a separate `tag` on import and names the image
+ * `app:latest`. Left alone when `repo` already has a tag or digest, or is no valid reference.
+ */
+function withTagInRepo<T extends { repo?: string; tag?: string }>(parameters: T): T {
+  const { repo, tag } = parameters;
+  if (!repo || !tag) return parameters;
+  try {
+    const reference = parseImageReference(repo);
+    if (reference.tag !== undefined || reference.digest !== undefined) return parameters;
+  } catch {
+    return parameters;
+  }
+  const { tag: _joined, ...rest } = parameters;
+  return { ...rest, repo: `${repo}:${tag}` } as T;
 }
 
 async function sendArchive(
@@ -80,10 +99,12 @@ async function sendArchive(
 
 const LOADED = /^Loaded image(?: ID)?: (.+)$/;
 
+// Docker writes a line per image; Podman 4.3 one line for all, the names joined by commas (which
+// no image reference contains).
 function collectLoaded(summary: LoadSummary, message: ProgressMessage): void {
   for (const line of message.stream?.split('\n') ?? []) {
     const match = LOADED.exec(line.trim());
-    if (match) summary.images.push(match[1]!);
+    if (match) summary.images.push(...match[1]!.split(','));
   }
 }
 

@@ -13,7 +13,7 @@ export interface PathStat {
   mode: number;
   /** Modification time, RFC 3339 with nanoseconds, as the engine sent it. */
   mtime: string;
-  /** Target of a symbolic link ('' otherwise). */
+  /** Target of a symbolic link ('' otherwise, though Podman 4.3 sends the path itself there). */
   linkTarget: string;
   /** The kind of entry, decoded from `mode`. */
   kind: PathKind;
@@ -62,7 +62,7 @@ export function decodePathStat(value: string | string[] | undefined, context: Do
     size: stat.size,
     mode,
     mtime: typeof stat.mtime === 'string' ? stat.mtime : '',
-    linkTarget: typeof stat.linkTarget === 'string' ? stat.linkTarget : '',
+    linkTarget: kind === 'symlink' && typeof stat.linkTarget === 'string' ? stat.linkTarget : '',
     kind,
     permissions: (mode & 0o777) | special,
   };

@@ -1,16 +1,22 @@
 // docker.build(): builds an image from a local folder (packed with .dockerignore applied, see
 // directory-context.ts), from a tar archive the caller already has, or from a URL the engine
-// fetches itself (`remote`). Answers with the engine's progress stream; `done` resolves with the
-// built image's ID.
+// fetches itself (`remote`), with BuildKit where the Docker CLI would use it (builder-choice.ts)
+// or the classic builder on request. Answers with the engine's progress stream (build-stream.ts);
+// `done` resolves with the built image's ID.
 import type { Readable } from 'node:stream';
 import type { ApiTypes, ApiVersion } from '../../generated/versions.js';
 import { buildRegistryConfig } from '../auth/request-auth.js';
-import { DockerUsageError } from '../errors.js';
+import type { RegistryAuthConfig } from '../auth/auth-config.js';
+import { DockerResponseError, DockerUsageError, NotFoundError } from '../errors.js';
 import { openOperation, type OpenedAnswer, type OperationContext } from '../request/operation-call.js';
-import { ProgressStream } from '../streams/progress.js';
-import type { ProgressMessage } from '../streams/progress-types.js';
 import { sendFailure, tarBody } from '../archive/tar-source.js';
+import { BuildStream } from './build-stream.js';
+import { engineBuilder, type Builder } from './builder-choice.js';
 import { directoryContext } from './directory-context.js';
+import { openBuildSession, type BuildSession } from './session/build-session.js';
+import type { BuildOutput } from './session/build-output.js';
+import type { SecretSource } from './session/secrets.js';
+import type { SshSource } from './session/ssh-forward.js';
 
 type ImageBuildOperation<V extends ApiVersion> = ApiTypes[V]['operations']['ImageBuild'];
 type ImageBuildQuery<V extends ApiVersion> = NonNullable<NonNullable<ImageBuildOperation<V>['parameters']>['query']>;
@@ -20,6 +26,12 @@ type ImageBuildHeaders<V extends ApiVersion> = NonNullable<NonNullable<ImageBuil
 export type RegistryConfig<V extends ApiVersion = ApiVersion> = NonNullable<ImageBuildHeaders<V>['X-Registry-Config']>;
 
 export type BuildOptions<V extends ApiVersion = ApiVersion> = Omit<ImageBuildQuery<V>, 't' | 'remote' | 'dockerfile'> & {
+  /**
+   * `buildkit` or `classic` (the same as `version: '2'` or `'1'`). Left out, the build uses
+   * BuildKit wherever the Docker CLI would: on every engine but a Windows one that does not
+   * recommend it.
+   */
+  builder?: Builder;
   /**
    * What to build from: a local folder (its .dockerignore applied the way BuildKit applies it),
    * or a tar archive as a readable stream or async iterable. Leave it out when using `remote`.
@@ -39,57 +51,128 @@ export type BuildOptions<V extends ApiVersion = ApiVersion> = Omit<ImageBuildQue
    * Docker CLI configuration is sent, as the CLI does (`{}`: none).
    */
   registryAuth?: RegistryConfig<V>;
+  /**
+   * Secrets for `RUN --mount=type=secret,id=…` (BuildKit), by ID: `{ value }`, `{ file }` or
+   * `{ env }`. Mounted for the step that asks, never written to the image; read only when asked for.
+   */
+  secrets?: Readonly<Record<string, SecretSource>>;
+  /**
+   * SSH agents for `RUN --mount=type=ssh[,id=…]` (BuildKit), by ID (`default` when the mount names
+   * none): `{}` forwards SSH_AUTH_SOCK, `{ agent: socket }` another agent, `{ keys: [file] }` an
+   * agent this client starts for the build with those private keys.
+   */
+  ssh?: Readonly<Record<string, SshSource>>;
+  /**
+   * Where the result goes instead of the engine's image store (BuildKit), as `docker build
+   * --output` does: `{ type: 'local', dest }` writes the final stage's files into a new or empty
+   * folder, `{ type: 'tar', to }` writes them as a tar archive to a stream (ended with it). `done`
+   * resolves once it is all written, without an image ID.
+   */
+  output?: BuildOutput;
   signal?: AbortSignal;
 };
 
-export interface BuildSummary {
-  /** The built image's ID (`sha256:…`), from the engine's `aux` message (or a quiet build's output). */
-  imageId?: string;
-}
-
-export type BuildStream = ProgressStream<BuildSummary>;
-
 export function build<V extends ApiVersion>(context: OperationContext, options: BuildOptions<V>): BuildStream {
-  const { context: source, remote, dockerfile, t, registryAuth, signal, ...query } = options;
+  const { context: source, remote, dockerfile, t, registryAuth, builder, version, signal, secrets, ssh, output, ...query } = options;
+  let written: Promise<void> | undefined;
+  const asked = askedBuilder(builder, version);
   if ((source === undefined) === (remote === undefined)) {
     throw new DockerUsageError('build needs exactly one of `context` (a folder or a tar archive) and `remote` (a URL)', { operation: 'ImageBuild' });
   }
   const open = async (): Promise<OpenedAnswer> => {
     // Before the context is packed, so a failing credential lookup leaves no tar stream open.
     const registryConfig = registryAuth ?? (await buildRegistryConfig(context.cliConfig, signal));
-    const body = await buildBody(source, dockerfile, signal);
+    const chosen = asked ?? (await engineBuilder(context));
+    // A caller who names a session of their own serves it themselves.
+    const session = query.session === undefined ? await sessionFor(context, chosen, { secrets, ssh, output, registryAuth, signal }) : undefined;
+    written = session?.written;
+    let body: Awaited<ReturnType<typeof buildBody>>;
+    try {
+      body = await buildBody(source, dockerfile, chosen, signal);
+    } catch (error) {
+      session?.close();
+      throw error;
+    }
     const values: Record<string, unknown> = {
       ...query,
       t: typeof t === 'string' ? [t] : t,
       remote,
       dockerfile: body?.dockerfile ?? dockerfile,
+      version: version ?? VERSION_OF[chosen],
       'X-Registry-Config': registryConfig,
+      session: session?.id ?? query.session,
+      outputs: output ? [{ Type: output.type, Attrs: {} }] : query.outputs,
       body: body?.tar,
     };
     try {
-      return await openOperation(context, 'ImageBuild', values, { signal });
+      const answer = await openOperation(context, 'ImageBuild', values, { signal });
+      // The engine may ask the session for something until the build's answer has ended.
+      if (session) answer.body.once('close', () => session.close());
+      return answer;
     } catch (error) {
+      session?.close();
       body?.tar.destroy();
       throw sendFailure(error, body?.tar);
     }
   };
-  return new ProgressStream<BuildSummary>(open, {}, collectImageId, { signal });
+  return new BuildStream(open, signal, () => written);
+}
+
+const VERSION_OF: Record<Builder, string> = { buildkit: '2', classic: '1' };
+
+/**
+ * A BuildKit build gets a session, as the Docker CLI gives it one: through it the engine asks for
+ * registry credentials when it pulls a base image, and for the secrets and ssh agents the
+ * Dockerfile mounts. An engine that takes BuildKit's `version` but serves no session (Podman)
+ * builds without one, unless secrets or ssh need it.
+ */
+async function sessionFor(
+  context: OperationContext,
+  builder: Builder,
+  options: { secrets?: BuildOptions['secrets']; ssh?: BuildOptions['ssh']; output?: BuildOutput; registryAuth?: RegistryConfig; signal?: AbortSignal },
+): Promise<BuildSession | undefined> {
+  const needed = options.secrets !== undefined || options.ssh !== undefined || options.output !== undefined;
+  if (builder === 'classic') {
+    if (needed)
+      throw new DockerUsageError('secrets, ssh forwarding and outputs need BuildKit; this build uses the classic builder', { operation: 'ImageBuild' });
+    return undefined;
+  }
+  try {
+    return await openBuildSession(context, { ...options, registryAuth: options.registryAuth as Record<string, RegistryAuthConfig> | undefined });
+  } catch (error) {
+    // An engine that answers POST /session but does not upgrade (something in between strips the
+    // Upgrade header) or does not know it (404) can still build what needs no session; an
+    // unreachable engine or an abort fails the build as any call would.
+    const unserved = error instanceof NotFoundError || error instanceof DockerResponseError;
+    if (!unserved || options.signal?.aborted) throw error;
+    if (needed) {
+      const why = error instanceof NotFoundError ? 'this engine serves none (POST /session answered 404)' : `the session could not be opened: ${error.message}`;
+      throw new DockerUsageError(`secrets, ssh forwarding and outputs need a BuildKit session, and ${why}`, { operation: 'ImageBuild' }, { cause: error });
+    }
+    return undefined;
+  }
+}
+
+function askedBuilder(builder: unknown, version: unknown): Builder | undefined {
+  if (builder !== undefined && builder !== 'buildkit' && builder !== 'classic') {
+    throw new DockerUsageError(`builder must be 'buildkit' or 'classic', not ${JSON.stringify(builder)}`, { operation: 'ImageBuild' });
+  }
+  // An unknown version goes to the engine as given: the request builder checks it against the spec.
+  const byVersion = (Object.keys(VERSION_OF) as Builder[]).find((name) => VERSION_OF[name] === version);
+  if (builder !== undefined && version !== undefined && byVersion !== builder) {
+    throw new DockerUsageError(`builder '${builder}' and version ${JSON.stringify(version)} ask for different builders`, { operation: 'ImageBuild' });
+  }
+  return builder ?? byVersion;
 }
 
 async function buildBody(
   source: BuildOptions['context'],
   dockerfile: string | undefined,
+  builder: Builder,
   signal: AbortSignal | undefined,
 ): Promise<{ tar: Readable; dockerfile?: string } | undefined> {
   if (source === undefined) return undefined;
-  if (typeof source === 'string') return directoryContext(source, { dockerfile, signal });
+  // The tar differs by builder: the classic one's engine filters what it unpacks, BuildKit's does not.
+  if (typeof source === 'string') return directoryContext(source, { dockerfile, builder, signal });
   return { tar: await tarBody(source, 'ImageBuild', signal), dockerfile };
-}
-
-const QUIET_OUTPUT = /^(sha256:[0-9a-f]{64})\s*$/;
-
-function collectImageId(summary: BuildSummary, message: ProgressMessage): void {
-  const aux = message.aux as { ID?: unknown } | undefined;
-  if (typeof aux?.ID === 'string') summary.imageId = aux.ID;
-  else if (message.stream && !summary.imageId) summary.imageId = QUIET_OUTPUT.exec(message.stream)?.[1];
 }

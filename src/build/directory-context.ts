@@ -9,7 +9,13 @@
 // and otherwise (outside the context, excluded inside an excluded folder, ...) under another name
 // the engine will delete: one the .dockerignore already matches (deletable-name.ts), or failing
 // that a generated one added to the .dockerignore the engine reads, as the Docker CLI does.
-import { randomBytes } from 'node:crypto';
+//
+// BuildKit in the engine, given a tar in the body (no session), filters nothing: the tar is the
+// context, .dockerignore or not (measured on 20.10 and 28.5). For it the tar is BuildKit's file
+// set as it is; only a Dockerfile outside that set (outside the folder, or excluded) has to come
+// along, under a name of its own, and stays in the context: the one file a client without a
+// session cannot keep out.
+import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
@@ -27,6 +33,11 @@ export interface DirectoryContextOptions {
    * outside the context). Default `Dockerfile`, or `dockerfile` when only that exists.
    */
   dockerfile?: string;
+  /**
+   * The builder the tar is for (default `classic`): the classic builder's engine deletes the
+   * Dockerfile and .dockerignore after unpacking as its .dockerignore says, BuildKit's does not.
+   */
+  builder?: 'buildkit' | 'classic';
   signal?: AbortSignal;
 }
 
@@ -46,6 +57,7 @@ export async function directoryContext(folder: string, options: DirectoryContext
   const dockerfile = await locateDockerfile(folder, root, options.dockerfile);
   const ignore = await effectiveIgnoreFile(root, dockerfile.givenPath);
   const filter = new ContextFilter(matcherFor(ignore));
+  if (options.builder === 'buildkit') return buildKitContext(root, filter, dockerfile, ignore?.path, options.signal);
 
   const rootIgnore = filter.keeps(ROOT_IGNORE).kept ? await readOptional(`${root}/${ROOT_IGNORE}`) : undefined;
   const enginePatterns = engineIgnorePatterns(rootIgnore?.content);
@@ -67,6 +79,25 @@ export async function directoryContext(folder: string, options: DirectoryContext
     dockerfile: name,
     ignoreFile: ignore?.path,
   };
+}
+
+async function buildKitContext(
+  root: string,
+  filter: ContextFilter,
+  dockerfile: DockerfileLocation,
+  ignoreFile: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<DirectoryContext> {
+  if (dockerfile.inContext !== undefined && filter.keeps(dockerfile.inContext).kept) {
+    return { tar: new DirectoryTarStream(root, { filter, signal }), dockerfile: dockerfile.inContext, ignoreFile };
+  }
+  // Named after its content, not at random: a name that changed with every build would change
+  // the context, and so miss the cache of every `COPY .`.
+  const content = await readFile(dockerfile.realPath);
+  const digest = createHash('sha256').update(content).digest('hex');
+  let name = `.dockerfile.${digest.slice(0, 20)}`;
+  for (let length = 21; length <= digest.length && isSent(root, filter, name); length++) name = `.dockerfile.${digest.slice(0, length)}`;
+  return { tar: new DirectoryTarStream(root, { filter, generated: [{ name, content }], omit: new Set([name]), signal }), dockerfile: name, ignoreFile };
 }
 
 // The Dockerfile as a generated top-level entry the engine will delete: under a name the sent

@@ -6,6 +6,7 @@ import { DockerUsageError } from '../errors.js';
 import { cliConfigDir, readCliConfig } from './cli-config.js';
 import { DEFAULT_CONTEXT, readContext } from './docker-context.js';
 import { endpointFromUrl, npipeEndpoint, unixEndpoint } from './host-url.js';
+import { isRuntimeRefusal } from './runtime-refusal.js';
 import type { ConnectionOptions, Endpoint } from './endpoint-types.js';
 import type { SshOptions } from './ssh-destination.js';
 import { tlsFromEnv } from './tls-environment.js';
@@ -19,6 +20,16 @@ export type { ConnectionOptions, Endpoint, SshOptions };
 export type { TlsOptions } from './endpoint-types.js';
 
 export function resolveEndpoint(options: ConnectionOptions = {}): Endpoint {
+  try {
+    return endpointOf(options);
+  } catch (error) {
+    // Reading DOCKER_HOST or a context's files is what a runtime without permissions refuses.
+    if (isRuntimeRefusal(error)) throw new DockerUsageError(`cannot work out where the Docker engine is: ${error.message}`, {}, { cause: error });
+    throw error;
+  }
+}
+
+function endpointOf(options: ConnectionOptions): Endpoint {
   const env = options.env ?? process.env;
   const withEnv = (endpoint: Endpoint): Endpoint => (endpoint.kind === 'ssh' && options.env ? { ...endpoint, env: options.env } : endpoint);
   if (options.context !== undefined && (options.host || options.socketPath)) {

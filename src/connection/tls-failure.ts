@@ -19,6 +19,8 @@ const serverCertificateProblems: Record<string, string> = {
 
 const clientCertificateProblems: Record<string, string> = {
   ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED: 'TLS: the engine demanded a client certificate and none was sent',
+  // BoringSSL (Bun's TLS) names the same TLS 1.3 alert without the 3.
+  ERR_SSL_TLSV1_ALERT_CERTIFICATE_REQUIRED: 'TLS: the engine demanded a client certificate and none was sent',
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'TLS: the engine rejected the client certificate',
   ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: "TLS: the engine rejected the client certificate (it does not trust the certificate's CA)",
   ERR_SSL_SSLV3_ALERT_CERTIFICATE_EXPIRED: 'TLS: the engine rejected the client certificate as expired',

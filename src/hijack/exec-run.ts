@@ -5,7 +5,7 @@ import { DockerResponseError, DockerUsageError } from '../errors.js';
 import type { OperationParamsOf } from '../operation-surface.js';
 import { toEnvList } from '../helpers/environment.js';
 import { callOperation, type OperationContext } from '../request/operation-call.js';
-import { startExec, waitForExecExit } from './exec-start.js';
+import { type ExecExit, startExec, waitForExecExit } from './exec-start.js';
 
 export type ExecInput = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;
 
@@ -81,10 +81,23 @@ export async function runExec<E extends 'utf8' | 'buffer' = 'utf8'>(
       operation: 'ExecStart',
     });
   const exit = await waitForExecExit(context, execId, signal);
-  // When the engine cannot start the process it writes its reason into stdout; that is an error message.
-  const [out, err] = exit.started ? [stdout, stderr] : [Buffer.alloc(0), Buffer.concat([stdout, stderr])];
+  const [out, err] = isInBandStartError(exit, stdout, stderr) ? [Buffer.alloc(0), stdout] : [stdout, stderr];
   const encode = (bytes: Buffer) => (options.encoding === 'buffer' ? bytes : bytes.toString('utf8'));
   return { stdout: encode(out), stderr: encode(err), exitCode: exit.exitCode } as ExecResult<E extends 'buffer' ? Buffer : string>;
+}
+
+const START_FAILURE_EXIT_CODES = new Set([126, 127]);
+
+/**
+ * Docker, when it cannot start the process, writes its reason into stdout as one line ending in
+ * "\r\n", exits 126 or 127, and leaves the Pid at 0. Every sign must be there: Podman zeroes the
+ * Pid of every ended exec (and writes its own start failures to stderr), so a process of its that
+ * printed to stdout and exited 127 must keep its stdout.
+ */
+function isInBandStartError(exit: ExecExit, stdout: Buffer, stderr: Buffer): boolean {
+  if (exit.pid !== 0 || !START_FAILURE_EXIT_CODES.has(exit.exitCode) || stderr.length > 0) return false;
+  const text = stdout.toString('utf8');
+  return text.endsWith('\r\n') && text.indexOf('\n') === text.length - 1;
 }
 
 function checkCommand(cmd: readonly string[]): void {

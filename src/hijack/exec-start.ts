@@ -1,7 +1,8 @@
 // docker.execStart(): starts a created exec over a hijacked connection, and finds its exit code.
 import type { ApiVersion, NewestApiVersion } from '../../generated/versions.js';
-import { DockerUsageError } from '../errors.js';
+import { type DockerError, DockerUsageError } from '../errors.js';
 import type { OperationParamsOf } from '../operation-surface.js';
+import { cutShort } from '../request/failure.js';
 import { callOperation, upgradeOperation, type OperationContext } from '../request/operation-call.js';
 import { ttyFromContentType } from '../streams/stream-mode.js';
 import { openHijackedStream, type HijackedStream, type UpgradedStream } from './hijacked-stream.js';
@@ -20,7 +21,11 @@ export type ExecStartOptions<V extends ApiVersion = NewestApiVersion> = Omit<Exe
 };
 
 export interface ExecStream extends HijackedStream {
-  /** After the output has ended, waits until the engine reports the process gone, then gives its exit code. */
+  /**
+   * After the output has ended, waits until the engine reports the process gone, then gives its
+   * exit code. Rejects with a DockerConnectionError when the process is still running well after
+   * its output ended: the connection was cut (a proxy or tunnel closed it) and the output is incomplete.
+   */
   exitCode(options?: { signal?: AbortSignal }): Promise<number>;
 }
 
@@ -33,8 +38,12 @@ interface ExecState {
 
 export interface ExecExit {
   exitCode: number;
-  /** False when the engine could not start the process; it then wrote its reason into stdout. */
-  started: boolean;
+  /**
+   * The process id the engine reports once the exec has ended. Docker keeps it, and leaves it 0
+   * when it could not start the process; Podman sets it to 0 whenever an exec ends, so 0 alone
+   * never means "not started".
+   */
+  pid: number;
 }
 
 export function startExec(context: OperationContext, execId: string, options: ExecStartOptions<ApiVersion> = {}): ExecStream {
@@ -67,17 +76,32 @@ function inspectExec(context: OperationContext, execId: string, signal?: AbortSi
 
 const FIRST_POLL_DELAY_MS = 5;
 const MAX_POLL_DELAY_MS = 200;
+/**
+ * How long an exec may still be running after its output has ended. Engines end the output once
+ * the process has exited and record the exit a moment later (milliseconds; longer on a loaded
+ * machine). A process still running well after that lost its connection, not its output: a
+ * proxy or tunnel ended the connection in an orderly way (FIN) while the process went on.
+ */
+const RUNNING_AFTER_OUTPUT_GRACE_MS = 2_000;
 
 /**
- * The output can end a moment before the engine records the exit, so inspect until the exec is
- * no longer running and has an exit code.
+ * Inspects until the exec has ended with an exit code. The output ended before this is called;
+ * an exec still running after the grace means the connection was cut, and its output is
+ * incomplete: that rejects with a DockerConnectionError rather than wait for an exit code that
+ * would pass truncated output off as a success.
  */
 export async function waitForExecExit(context: OperationContext, execId: string, signal?: AbortSignal): Promise<ExecExit> {
+  const deadline = Date.now() + RUNNING_AFTER_OUTPUT_GRACE_MS;
   for (let delay = FIRST_POLL_DELAY_MS; ; delay = Math.min(delay * 2, MAX_POLL_DELAY_MS)) {
     const state = await inspectExec(context, execId, signal);
-    if (!state.Running && typeof state.ExitCode === 'number') return { exitCode: state.ExitCode, started: (state.Pid ?? 0) !== 0 };
+    if (!state.Running && typeof state.ExitCode === 'number') return { exitCode: state.ExitCode, pid: state.Pid ?? 0 };
+    if (Date.now() > deadline) throw outputCutShort(context, execId);
     await sleep(delay, signal);
   }
+}
+
+function outputCutShort(context: OperationContext, execId: string): DockerError {
+  return cutShort(context.connection, { operation: 'ExecStart' }, `the connection ended while exec ${execId} was still running, so its output is incomplete`);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -33,8 +33,9 @@ export function bodyText(body: Readable, origin: BodyOrigin, limit = Infinity): 
       chunks.push(chunk);
       size += chunk.length;
     });
-    body.once('end', () => resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).subarray(0, limit).toString('utf8')));
-    body.once('error', (error) => reject(mapped(error, origin)));
+    // A body ends or fails once; plain listeners spare the wrappers `once` makes on every call.
+    body.on('end', () => resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).subarray(0, limit).toString('utf8')));
+    body.on('error', (error) => reject(mapped(error, origin)));
   });
 }
 

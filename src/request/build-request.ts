@@ -50,13 +50,16 @@ export interface BuildOptions {
   headers?: Record<string, string>;
 }
 
+/** Header values by name; an array goes out as one header line per value. */
+export type RequestHeaders = Record<string, string | string[]>;
+
 export interface EngineRequest {
   readonly operation: OperationId;
   readonly row: OperationRow;
   readonly method: string;
   /** The request target: version prefix, path and query. */
   readonly path: string;
-  readonly headers: Record<string, string>;
+  readonly headers: RequestHeaders;
   readonly body?: RequestBody;
   readonly context: DockerErrorContext;
 }
@@ -177,7 +180,9 @@ function appendQuery(query: string[], spec: ParamSpec, value: unknown): void {
   }
 }
 
-function headerValue(spec: ParamSpec, value: unknown): string {
+function headerValue(spec: ParamSpec, value: unknown): string | string[] {
+  // The engine reads each line of a repeated header as one value (the session's gRPC methods).
+  if (spec.encoding === 'repeat') return (value as unknown[]).map(encodeScalar);
   if (spec.encoding === 'base64url-json') return typeof value === 'string' ? value : base64UrlJson(value);
   if (spec.encoding === 'json') return JSON.stringify(value);
   return encodeScalar(value);
@@ -189,10 +194,10 @@ export function encodeRequest(
   params: readonly ParamSpec[],
   values: Record<string, unknown>,
   operation: string,
-): { path: string; headers: Record<string, string> } {
+): { path: string; headers: RequestHeaders } {
   let path = route;
   const query: string[] = [];
-  const headers: Record<string, string> = {};
+  const headers: RequestHeaders = {};
   for (const spec of params) {
     const value = values[spec.name];
     if (value === undefined || value === null) {

@@ -50,6 +50,11 @@ export function requestFailure(connection: Connection, request: FailedRequest, f
   return new DockerConnectionError(connection.endpoint.display, known ? `${reason} (${code})` : reason, code, request.context, error);
 }
 
+/** A connection that ended in an orderly way before what it carried was complete; `what` says what was cut short. */
+export function cutShort(connection: Connection, context: DockerErrorContext, what: string): DockerError {
+  return new DockerConnectionError(connection.endpoint.display, `${what} (${CONNECTION_CLOSED})`, CONNECTION_CLOSED, context);
+}
+
 /** A failure made here rather than by the system: the client closed, or the connection cut short. */
 export function ownFailure(code: typeof CONNECTION_CLOSED | typeof CLIENT_CLOSED): Error {
   return Object.assign(new Error(reasons[code]), { code });

@@ -2,7 +2,7 @@
 // (status, headers and the body as a live stream) or, for an upgrade, the hijacked socket. A failure
 // before the answer is mapped by requestFailure; one while the body streams reaches whoever reads
 // the body (see answer-body.ts). The caller's abort rejects with the signal's reason and ends the body.
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Connection } from '../connection/connect.js';
@@ -17,7 +17,14 @@ export function exchange(connection: Connection, request: SendableRequest, signa
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (connection.closed) return Promise.reject(requestFailure(connection, request, ownFailure(CLIENT_CLOSED)));
   return new Promise((resolve, reject) => {
-    const outgoing = connection.request(request);
+    let outgoing: ClientRequest;
+    try {
+      outgoing = connection.request(request);
+    } catch (error) {
+      // node:http connects inside the call; a runtime that refuses the socket or the ssh process
+      // (Deno without --allow-net, --allow-write or --allow-run) throws right there.
+      return reject(requestFailure(connection, request, error));
+    }
     let answer: IncomingMessage | undefined;
     let settled = false;
     const fail = (error: unknown) => {

@@ -28,12 +28,23 @@ export function summarizePull(summary: PullSummary, message: ProgressMessage): v
   else summary.status = status;
 }
 
+// Docker ends each pushed tag with a status line and an aux record of the same facts; Podman 4.3
+// sends only the line, so the summary reads the line and lets an aux record that follows it win.
+const pushedTagLine = /^(.+): digest: ([a-z0-9]+:[0-9a-f]+) size: (\d+)$/;
+
 export function summarizePush(summary: PushSummary, message: ProgressMessage): void {
   const aux = message.aux as { Tag?: unknown; Digest?: unknown; Size?: unknown } | undefined;
-  if (!aux || typeof aux !== 'object') return;
-  if (typeof aux.Tag === 'string') summary.tag = aux.Tag;
-  if (typeof aux.Digest === 'string') summary.digest = aux.Digest;
-  if (typeof aux.Size === 'number') summary.size = aux.Size;
+  if (aux && typeof aux === 'object') {
+    if (typeof aux.Tag === 'string') summary.tag = aux.Tag;
+    if (typeof aux.Digest === 'string') summary.digest = aux.Digest;
+    if (typeof aux.Size === 'number') summary.size = aux.Size;
+    return;
+  }
+  const pushed = typeof message.status === 'string' && message.id === undefined ? pushedTagLine.exec(message.status) : null;
+  if (!pushed) return;
+  summary.tag = pushed[1];
+  summary.digest = pushed[2];
+  summary.size = Number(pushed[3]);
 }
 
 export function summarizePlugin(summary: PluginSummary, message: ProgressMessage): void {

@@ -27,6 +27,13 @@ export interface ContextCase {
    * with the classic builder alone.
    */
   buildkitMayRefuse?: RegExp;
+  /**
+   * Podman 4.3 has no BuildKit, so there the library is compared with the CLI's classic build:
+   * why the two file sets differ on Podman (undefined: they must agree).
+   */
+  podmanDiffers?: string;
+  /** Why Podman 4.3 refuses this context with a 500, from the CLI and the library alike (undefined: it builds it). */
+  podmanRefuses?: string;
 }
 
 export const DOCKERFILE = 'FROM scratch\nCOPY . /ctx/\nCMD ["none"]\n';
@@ -113,6 +120,7 @@ export const corpus: ContextCase[] = [
       loop: { symlink: 'loop' },
       broken: { symlink: 'does/not/exist' },
     },
+    podmanRefuses: 'an upload holding a symbolic link that points outside the context (`to-outside`) answers 500, with an empty body',
   },
   {
     name: 'modes, hard links, odd and long names',
@@ -172,6 +180,7 @@ export const corpus: ContextCase[] = [
     // The Dockerfile travels as `dockerfile.log`, which the context's own `*.log` makes the engine delete.
     files: { 'app.txt': 'x', 'debug.log': 'x' },
     classicDiffers: 'the Docker CLI’s classic path adds a line naming its generated Dockerfile to the .dockerignore the image receives',
+    podmanDiffers: 'the Docker CLI’s classic path adds a line naming its generated Dockerfile to the .dockerignore the image receives',
   },
   {
     name: 'Dockerfile outside the context, no .dockerignore',
@@ -184,6 +193,8 @@ export const corpus: ContextCase[] = [
     extraFiles: { 'ctx/Dockerfile.dockerignore': 'b.txt\n' },
     files: { 'a.txt': 'x', 'b.txt': 'x', 'c.txt': 'x' },
     classicDiffers: 'the classic builder knows only the root .dockerignore',
+    podmanDiffers:
+      'the CLI’s classic path filters by the root .dockerignore alone and leaves a.txt out; the library follows <Dockerfile>.dockerignore, and Buildah applies that file to both uploads',
   },
   {
     name: '<Dockerfile>.dockerignore of a Dockerfile with another name, in a subfolder',
@@ -202,6 +213,8 @@ export const corpus: ContextCase[] = [
     extraFiles: { 'ctx/Dockerfile.dockerignore': '' },
     files: { 'a.txt': 'x', 'b.txt': 'x' },
     classicDiffers: 'the classic builder knows only the root .dockerignore',
+    podmanDiffers:
+      'the CLI’s classic path filters by the root .dockerignore alone and leaves a.txt out; the library follows <Dockerfile>.dockerignore, and Buildah applies that file to both uploads',
   },
 ];
 

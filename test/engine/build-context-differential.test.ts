@@ -1,19 +1,29 @@
-// The differential proof of the .dockerignore rules: every context of the corpus is built three
+// The differential proof of the .dockerignore rules: every context of the corpus is built four
 // times on each engine — by the Docker CLI with BuildKit (today's default, the reference), by
-// the Docker CLI with the classic builder, and by this library — and the file sets of the three
-// images are compared entry by entry (path, type, mode, size, link target, owner). The library
-// must match BuildKit everywhere; the classic builder must match too except in the cases the
-// corpus marks, where it must really differ (so each such case shows the difference it documents).
+// the Docker CLI with the classic builder, and by this library with each builder — and the file
+// sets of the images are compared entry by entry (path, type, mode, size, link target, owner). The
+// library's classic build must match BuildKit everywhere. Its BuildKit build sends the context as a
+// tar, which the engine takes as it is: it must match too, but for the one file a client without a
+// session cannot keep out, the Dockerfile itself (`.dockerfile.<digest>`) when it lies outside the
+// context or is excluded. The CLI's classic builder must match except in the cases the corpus
+// marks, where it must really differ (so each such case shows the difference it documents).
+//
+// Podman 4.3 has no BuildKit (the CLI's buildx would fall back to a builder container of its own,
+// moby/buildkit, which is not Podman's builder), so there the reference is the CLI's classic build
+// (DOCKER_BUILDKIT=0), which the library's classic and BuildKit builds (Buildah takes both) must
+// match but where the corpus marks a Podman difference. Buildah reads .dockerignore and
+// <Dockerfile>.dockerignore from the uploaded context again, so the image holds what its own pass
+// over each upload leaves. Contexts it refuses must be refused to the CLI and the library alike.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { extract } from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocker, type Docker } from '../../src/index.js';
+import { createDocker, ServerError, type Docker } from '../../src/index.js';
 import { corpus, writeCase, type ContextCase } from './build-context-corpus.js';
 import { dockerCli, type Builder, type DockerCli } from './support/docker-cli.js';
-import { engines } from './support/targets.js';
+import { engines, isPodman } from './support/targets.js';
 
 interface ImageEntry {
   path: string;
@@ -27,6 +37,7 @@ interface ImageEntry {
 const run = randomUUID().slice(0, 8);
 
 describe.each(engines())('build contexts on $name $version: this library vs the Docker CLI', (engine) => {
+  const podman = isPodman(engine);
   let cli: DockerCli;
   let docker: Docker;
   let workspace: string;
@@ -61,34 +72,78 @@ describe.each(engines())('build contexts on $name $version: this library vs the 
     images.push(tag);
   }
 
-  async function buildWithLibrary(testCase: ContextCase, folder: string, tag: string): Promise<void> {
+  async function buildWithLibrary(testCase: ContextCase, folder: string, builder: Builder, tag: string): Promise<void> {
     const { context, dockerfile } = writeCaseOnce(testCase, folder);
-    const summary = await docker.build({ context, dockerfile, t: tag, rm: true, forcerm: true }).done;
+    const summary = await docker.build({ context, dockerfile, builder, t: tag, rm: true, forcerm: true }).done;
     images.push(tag);
     expect(summary.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
   }
 
-  it.each(corpus.map((testCase, index) => [testCase.name, testCase, index] as const))('%s', async (_name, testCase, index) => {
+  // The Dockerfile a client without a session cannot keep out of a BuildKit build's context (see above).
+  function withoutCarriedDockerfile(entries: Map<string, ImageEntry>): Map<string, ImageEntry> {
+    const carried = [...entries.keys()].filter((path) => /^ctx\/\.dockerfile\.[0-9a-f]{20,}$/.test(path));
+    expect(carried.length, 'at most the Dockerfile itself comes along').toBeLessThanOrEqual(1);
+    for (const path of carried) entries.delete(path);
+    return entries;
+  }
+
+  async function podmanCase(testCase: ContextCase, folder: string, tag: (builder: string) => string): Promise<void> {
+    if (testCase.podmanRefuses) {
+      await expect(buildWithCli(testCase, folder, 'classic', tag('classic'))).rejects.toThrow(/500 Internal Server Error/);
+      for (const builder of ['classic', 'buildkit'] as const) {
+        const error = await buildWithLibrary(testCase, folder, builder, tag(`library-${builder}`)).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ServerError);
+        expect((error as ServerError).status).toBe(500);
+      }
+      return;
+    }
+    await buildWithCli(testCase, folder, 'classic', tag('classic'));
+    await buildWithLibrary(testCase, folder, 'classic', tag('library'));
+    await buildWithLibrary(testCase, folder, 'buildkit', tag('library-buildkit'));
+    const classic = comparable(await fileSet(tag('classic')), testCase);
+    const library = comparable(await fileSet(tag('library')), testCase);
+    const libraryBuildKit = comparable(withoutCarriedDockerfile(await fileSet(tag('library-buildkit'))), testCase);
+    expect(classic.length, 'the CLI’s image holds something').toBeGreaterThan(0);
+    expect(libraryBuildKit).toEqual(library);
+    if (testCase.podmanDiffers) expect(library, testCase.podmanDiffers).not.toEqual(classic);
+    else expect(library).toEqual(classic);
+  }
+
+  const podmanNote = (testCase: ContextCase) => {
+    if (testCase.podmanRefuses) return ` (Podman 4.3 refuses it: ${testCase.podmanRefuses})`;
+    return ` (Podman 4.3: compared with the CLI’s classic build, no BuildKit${testCase.podmanDiffers ? `; they differ: ${testCase.podmanDiffers}` : ''})`;
+  };
+  const named = (testCase: ContextCase) => (podman ? `${testCase.name}${podmanNote(testCase)}` : testCase.name);
+
+  it.each(corpus.map((testCase, index) => [named(testCase), testCase, index] as const))('%s', async (_name, testCase, index) => {
     const folder = join(workspace, `case-${index}`);
     const tag = (builder: string) => `differential-${run}-${index}:${builder}`;
+    if (podman) return podmanCase(testCase, folder, tag);
     const refused = await buildWithCli(testCase, folder, 'buildkit', tag('buildkit')).then(
       () => undefined,
       (error: Error) => error,
     );
     await buildWithCli(testCase, folder, 'classic', tag('classic'));
-    await buildWithLibrary(testCase, folder, tag('library'));
+    await buildWithLibrary(testCase, folder, 'classic', tag('library'));
+    await buildWithLibrary(testCase, folder, 'buildkit', tag('library-buildkit'));
     const classic = await fileSet(tag('classic'));
     const library = await fileSet(tag('library'));
+    const libraryBuildKit = await fileSet(tag('library-buildkit'));
+    const carriedDockerfile = [...libraryBuildKit.keys()].filter((path) => /^ctx\/\.dockerfile\.[0-9a-f]{20,}$/.test(path));
+    expect(carriedDockerfile.length, 'at most the Dockerfile itself comes along').toBeLessThanOrEqual(1);
+    for (const path of carriedDockerfile) libraryBuildKit.delete(path);
     if (refused) {
       if (!testCase.buildkitMayRefuse) throw refused;
       expect(refused.message).toMatch(testCase.buildkitMayRefuse);
       expect(comparable(library, testCase)).toEqual(comparable(classic, testCase));
+      expect(comparable(libraryBuildKit, testCase)).toEqual(comparable(classic, testCase));
       return;
     }
     const buildkit = await fileSet(tag('buildkit'));
 
     expect(buildkit.size, 'the BuildKit image holds something').toBeGreaterThan(0);
     expect(comparable(library, testCase)).toEqual(comparable(buildkit, testCase));
+    expect(comparable(libraryBuildKit, testCase)).toEqual(comparable(buildkit, testCase));
     if (testCase.classicDiffers) expect(comparable(classic, testCase), testCase.classicDiffers).not.toEqual(comparable(buildkit, testCase));
     else expect(comparable(classic, testCase)).toEqual(comparable(buildkit, testCase));
   });

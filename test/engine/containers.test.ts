@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { BadRequestError, ConflictError, DockerVersionError, NotFoundError, NotModifiedError } from '../../src/index.js';
-import { targets } from './support/targets.js';
+import { BadRequestError, ConflictError, DockerVersionError, NotFoundError, NotModifiedError, ServerError } from '../../src/index.js';
+import { isPodman, targets } from './support/targets.js';
 
 describe.each(targets())('containers on $label', ({ docker, apiVersion, engine }) => {
+  const podman = isPodman(engine);
   const run = randomUUID().slice(0, 8);
   const label = { 'test.run': run };
   const byRun = { label: [`test.run=${run}`] };
@@ -36,7 +37,8 @@ describe.each(targets())('containers on $label', ({ docker, apiVersion, engine }
 
     const inspected = await docker.containers.inspect({ id: Id });
     expect(inspected.Name).toBe(`/exit3-${run}`);
-    expect(inspected.Config?.Image).toBe('busybox:latest');
+    // Podman names the image it resolved: an image imported under a short name is localhost/NAME.
+    expect(inspected.Config?.Image).toBe(podman ? 'localhost/busybox:latest' : 'busybox:latest');
     expect(inspected.State?.Status).toBe('created');
 
     const waiting = docker.containers.wait({ id: Id, condition: 'next-exit' });
@@ -48,13 +50,15 @@ describe.each(targets())('containers on $label', ({ docker, apiVersion, engine }
     expect((await docker.containers.wait({ id: Id })).StatusCode).toBe(3);
   });
 
-  it('runs a container through top, changes, pause, unpause, update, rename, kill, restart and stop', async () => {
+  it(`runs a container through top, changes, pause, unpause, update, rename, kill, restart and stop${podman ? ' (Podman 4.3 has no update route: 404; its top leaves the titles unsplit)' : ''}`, async () => {
     const { Id } = await create('life', 'echo data > /marker; exec sleep 300');
     await docker.containers.start({ id: Id });
     await expect(docker.containers.start({ id: Id })).rejects.toBeInstanceOf(NotModifiedError);
 
     const top = await docker.containers.top({ id: Id });
-    expect(top.Titles).toContain('PID');
+    // Podman 4.3 leaves busybox ps's header unsplit: one title holding every column.
+    if (podman) expect(top.Titles).toEqual([expect.stringMatching(/^PID\s+USER\s+COMMAND$/)]);
+    else expect(top.Titles).toContain('PID');
     expect(top.Processes?.some((row) => row.join(' ').includes('sleep 300'))).toBe(true);
 
     let changes: { Path: string; Kind: number }[] = [];
@@ -71,11 +75,16 @@ describe.each(targets())('containers on $label', ({ docker, apiVersion, engine }
     // The engine also applies containerd's late report of the pause, so it may say paused a moment longer.
     await vi.waitFor(async () => expect((await docker.containers.inspect({ id: Id })).State?.Paused).toBe(false), { timeout: 2000, interval: 20 });
 
-    const update = await docker.containers.update({ id: Id, body: { CpuShares: 512, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 } } });
-    expect(Array.isArray(update.Warnings) || update.Warnings === null || update.Warnings === undefined).toBe(true);
-    const updated = await docker.containers.inspect({ id: Id });
-    expect(updated.HostConfig?.CpuShares).toBe(512);
-    expect(updated.HostConfig?.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 2 });
+    const updating = docker.containers.update({ id: Id, body: { CpuShares: 512, RestartPolicy: { Name: 'on-failure', MaximumRetryCount: 2 } } });
+    if (podman) {
+      await expect(updating).rejects.toBeInstanceOf(NotFoundError);
+    } else {
+      const update = await updating;
+      expect(Array.isArray(update.Warnings) || update.Warnings === null || update.Warnings === undefined).toBe(true);
+      const updated = await docker.containers.inspect({ id: Id });
+      expect(updated.HostConfig?.CpuShares).toBe(512);
+      expect(updated.HostConfig?.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 2 });
+    }
 
     await docker.containers.rename({ id: Id, name: `renamed-${run}` });
     expect((await docker.containers.inspect({ id: `renamed-${run}` })).Id).toBe(Id);
@@ -125,16 +134,18 @@ describe.each(targets())('containers on $label', ({ docker, apiVersion, engine }
     await docker.containers.kill({ id: running });
   });
 
-  it('reports a name clash as ConflictError and a malformed name as BadRequestError', async () => {
+  it(`reports a name clash as ConflictError and a malformed name as BadRequestError${podman ? ' (Podman 4.3 answers both with 500: ServerError)' : ''}`, async () => {
     await create('dup', 'true');
-    await expect(create('dup', 'true')).rejects.toBeInstanceOf(ConflictError);
-    await expect(docker.containers.create({ name: 'bad name!', body: { Image: 'busybox:latest' } })).rejects.toBeInstanceOf(BadRequestError);
+    await expect(create('dup', 'true')).rejects.toBeInstanceOf(podman ? ServerError : ConflictError);
+    await expect(docker.containers.create({ name: 'bad name!', body: { Image: 'busybox:latest' } })).rejects.toBeInstanceOf(
+      podman ? ServerError : BadRequestError,
+    );
   });
 
-  it('rejects an unknown wait condition (the engine checks it from 1.42, 20.10 ignores it)', async () => {
+  it('rejects an unknown wait condition (the engine checks it from 1.42, 20.10 ignores it, Podman 4.3 checks it at 1.41)', async () => {
     const { Id } = await create('cond', 'true');
     const attempt = docker.containers.wait({ id: Id, condition: 'bogus' as 'not-running' });
-    if (engine.apiVersion === '1.41') {
+    if (engine.apiVersion === '1.41' && !podman) {
       await docker.containers.start({ id: Id });
       await expect(attempt).resolves.toMatchObject({ StatusCode: 0 });
     } else {

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BadRequestError } from '../../src/index.js';
 import { compareApiVersions } from '../../src/api-version.js';
 import { engineRequest, readJsonRecords } from './support/plugin-fixtures.js';
-import { targets } from './support/targets.js';
+import { isPodman, targets } from './support/targets.js';
 
 type Event = {
   Type: string;
@@ -24,7 +24,12 @@ type Event = {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
+// Podman 4.3 answers a window whose `until` has already passed with no events at all: only the
+// first read of the window, made before `until`, sees them there.
+const PAST_WINDOW = " (skipped on Podman 4.3: it returns no events once the window's `until` has passed)";
+
 describe.each(targets())('events on $label', ({ docker, engine, apiVersion, conformance }) => {
+  const podman = isPodman(engine);
   const run = randomUUID().slice(0, 8);
   const containerName = `events-${run}`;
   const networkName = `events-net-${run}`;
@@ -65,17 +70,17 @@ describe.each(targets())('events on $label', ({ docker, engine, apiVersion, conf
     until = seconds(Date.now() + 1000);
   });
 
-  it('reads a finite window (since T0, until now+1s) filtered by label: the container was created, started, died and destroyed, in order', async () => {
+  it(`reads a finite window (since T0, until now+1s) filtered by label: the container was created, started, died and destroyed, in order${podman ? ' (Podman 4.3 adds init and cleanup, and says remove, not destroy; its image is localhost/busybox)' : ''}`, async () => {
     const answer = await docker.system.events({ since, until, filters: { label: [`test.run=${run}`] } });
     expect(answer.headers['content-type']).toBe('application/json');
     const events = (await readJsonRecords(answer.body)) as Event[];
     for (const event of events) conformance.check('SystemEvents', event);
     const mine = events.filter((event) => event.Type === 'container');
-    expect(mine.map((event) => event.Action)).toEqual(['create', 'start', 'die', 'destroy']);
+    expect(mine.map((event) => event.Action)).toEqual(podman ? ['create', 'init', 'start', 'die', 'cleanup', 'remove'] : ['create', 'start', 'die', 'destroy']);
     for (const event of mine) {
       expect(event.Actor.ID).toBe(containerId);
       expect(event.scope).toBe('local');
-      expect(event.Actor.Attributes).toMatchObject({ name: containerName, image: 'busybox:latest', 'test.run': run });
+      expect(event.Actor.Attributes).toMatchObject({ name: containerName, image: podman ? 'localhost/busybox:latest' : 'busybox:latest', 'test.run': run });
     }
     expect(mine.find((event) => event.Action === 'die')!.Actor.Attributes).toMatchObject({ exitCode: '3' });
     const times = mine.map((event) => event.timeNano!);
@@ -83,16 +88,19 @@ describe.each(targets())('events on $label', ({ docker, engine, apiVersion, conf
     expect(Math.floor(times[0]! / 1e9)).toBe(mine[0]!.time);
   });
 
-  it(`${legacyFields ? 'carries' : 'drops'} the legacy status/id/from keys of container events at API ${apiVersion} (dropped from 1.52)`, async () => {
-    const events = await read({ container: [containerName] });
-    expect(events.length).toBeGreaterThanOrEqual(4);
-    for (const event of events) {
-      if (legacyFields) expect(event).toMatchObject({ status: event.Action, id: containerId, from: 'busybox:latest' });
-      else expect(event).not.toHaveProperty('status');
-    }
-  });
+  it.skipIf(podman)(
+    `${legacyFields ? 'carries' : 'drops'} the legacy status/id/from keys of container events at API ${apiVersion} (dropped from 1.52)${podman ? PAST_WINDOW : ''}`,
+    async () => {
+      const events = await read({ container: [containerName] });
+      expect(events.length).toBeGreaterThanOrEqual(4);
+      for (const event of events) {
+        if (legacyFields) expect(event).toMatchObject({ status: event.Action, id: containerId, from: 'busybox:latest' });
+        else expect(event).not.toHaveProperty('status');
+      }
+    },
+  );
 
-  it('filters by type and container together, and by event action', async () => {
+  it.skipIf(podman)(`filters by type and container together, and by event action${podman ? PAST_WINDOW : ''}`, async () => {
     const byType = await read({ type: ['container'], container: [containerId] });
     expect(byType.map((event) => event.Action)).toEqual(['create', 'start', 'die', 'destroy']);
     const dies = await read({ container: [containerName], event: ['die'] });
@@ -100,7 +108,7 @@ describe.each(targets())('events on $label', ({ docker, engine, apiVersion, conf
     expect(await read({ type: ['volume'], container: [containerName] })).toEqual([]);
   });
 
-  it('reports the network created and removed (filter network + type)', async () => {
+  it.skipIf(podman)(`reports the network created and removed (filter network + type)${podman ? PAST_WINDOW : ''}`, async () => {
     const events = await read({ type: ['network'], network: [networkId] });
     expect(events.map((event) => event.Action)).toEqual(['create', 'destroy']);
     for (const event of events) {
@@ -109,15 +117,20 @@ describe.each(targets())('events on $label', ({ docker, engine, apiVersion, conf
     }
   });
 
-  it('answers 400 (BadRequestError) when until lies before since', async () => {
-    await expect(docker.system.events({ since: until, until: since })).rejects.toBeInstanceOf(BadRequestError);
+  it(`answers 400 (BadRequestError) when until lies before since${podman ? ' (Podman 4.3 answers 200 with no events)' : ''}`, async () => {
+    const reversed = docker.system.events({ since: until, until: since });
+    if (!podman) return expect(reversed).rejects.toBeInstanceOf(BadRequestError);
+    const answer = await reversed;
+    expect(answer.status).toBe(200);
+    expect(await readJsonRecords(answer.body)).toEqual([]);
   });
 
   const negotiates = compareApiVersions(engine.apiVersion, '1.52') >= 0;
-  it(
-    negotiates
+  it.skipIf(podman)(
+    (negotiates
       ? `answers Accept: application/json-seq with records that start with 0x1E (engine API ${engine.apiVersion} negotiates)`
-      : `ignores Accept: application/json-seq: engine API ${engine.apiVersion} has no content negotiation (it arrives in 1.52) and labels the newline-separated stream application/json`,
+      : `ignores Accept: application/json-seq: engine API ${engine.apiVersion} has no content negotiation (it arrives in 1.52) and labels the newline-separated stream application/json`) +
+      (podman ? PAST_WINDOW : ''),
     async () => {
       const query = new URLSearchParams({ since, until, filters: JSON.stringify({ container: [containerId] }) });
       const answer = await engineRequest(engine.socket, 'GET', `/v${apiVersion}/events?${query}`, { headers: { accept: 'application/json-seq' } });

@@ -2,11 +2,11 @@
 // with half-close, TTY and multiplexed output, resize, logs replay, abort, and typed errors.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DockerUsageError, NotFoundError } from '../../src/index.js';
+import { DockerResponseError, DockerUsageError, NotFoundError } from '../../src/index.js';
 import { busyboxContainers, readAll, watch } from './support/hijack.js';
-import { targets } from './support/targets.js';
+import { isPodman, targets } from './support/targets.js';
 
-describe.each(targets())('attach on $label', ({ docker }) => {
+describe.each(targets())('attach on $label', ({ docker, engine }) => {
   const run = randomUUID().slice(0, 8);
   const { create, removeAll } = busyboxContainers(docker, run);
   afterAll(removeAll);
@@ -37,7 +37,10 @@ describe.each(targets())('attach on $label', ({ docker }) => {
     expect((await docker.containers.wait({ id })).StatusCode).toBe(0);
   });
 
-  it('keeps stdout and stderr apart without a TTY', async () => {
+  const replayName = isPodman(engine)
+    ? 'keeps stdout and stderr apart without a TTY; a replay of the log fails typed (Podman 4.3 counts a replayed line without its newline in the frame size)'
+    : 'keeps stdout and stderr apart without a TTY, live and replayed from the log';
+  it(replayName, async () => {
     const id = await create({ Cmd: ['sh', '-c', 'echo o1; echo e1 >&2; echo o2; echo e2 >&2'] });
     const session = docker.attach(id);
     await session.attached;
@@ -48,7 +51,14 @@ describe.each(targets())('attach on $label', ({ docker }) => {
     // The same output again, replayed from the log of the stopped container.
     await docker.containers.wait({ id });
     const replay = docker.attach(id, { logs: true, stream: false });
-    const [out, err] = await Promise.all([readAll(replay.stdout), readAll(replay.stderr), replay.done]);
+    const replayed = Promise.all([readAll(replay.stdout), readAll(replay.stderr), replay.done]);
+    if (isPodman(engine)) {
+      // The first frame says 2 bytes for "o1\n" (or "e1\n"): its newline is then read as the next header.
+      await expect(replayed).rejects.toThrow(/not multiplexed: 0a0[12]/);
+      await expect(replay.done).rejects.toBeInstanceOf(DockerResponseError);
+      return;
+    }
+    const [out, err] = await replayed;
     expect({ stdout: out.toString(), stderr: err.toString() }).toEqual({ stdout: 'o1\no2\n', stderr: 'e1\ne2\n' });
   });
 

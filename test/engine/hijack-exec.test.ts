@@ -1,16 +1,18 @@
 // docker.exec.run() and docker.execStart() against the real engines: exit codes, stdin with
 // half-close, TTY, several MiB of output byte-exact, 20 execs at once on one client, resize,
-// the engine's in-band start error, abort, and typed errors.
+// the engine's in-band start error, abort, typed errors, and the ends a session can meet: a process
+// killed mid-way, its container removed mid-session, and a proxy that ends the connection mid-exec.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, DockerUsageError, NotFoundError } from '../../src/index.js';
+import { ConflictError, DockerConnectionError, DockerUsageError, NotFoundError, ServerError, createDocker } from '../../src/index.js';
 import { createExecDirectly, readAll, watch } from './support/hijack.js';
-import { targets } from './support/targets.js';
+import { socketProxy } from './support/socket-proxy.js';
+import { isPodman, targets } from './support/targets.js';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 
-describe.each(targets())('exec on $label', ({ docker, engine }) => {
+describe.each(targets())('exec on $label', ({ docker, engine, apiVersion }) => {
   const run = randomUUID().slice(0, 8);
   const created: string[] = [];
   let box = '';
@@ -101,6 +103,82 @@ describe.each(targets())('exec on $label', ({ docker, engine }) => {
     expect(result.stderr).toMatch(/executable file not found/);
   });
 
+  it('keeps the stdout of a process that exits 127 (Podman reports Pid 0 for every ended exec)', async () => {
+    expect(await docker.exec.run(box, ['sh', '-c', 'echo printed; exit 127'])).toEqual({ stdout: 'printed\n', stderr: '', exitCode: 127 });
+  });
+
+  // The process records its pid, prints, and sleeps; a second exec kills it with SIGKILL.
+  const killable = (name: string) => ['sh', '-c', `echo $$ > /tmp/${name}; echo before; sleep 30; echo after`];
+  const killFrom = (name: string) => docker.exec.run(box, ['sh', '-c', `while [ ! -s /tmp/${name} ]; do sleep 0.05; done; kill -KILL $(cat /tmp/${name})`]);
+
+  it('exec.run of a process killed mid-way gives the output so far and exit code 137', async () => {
+    const name = `killed-${randomUUID()}`;
+    const running = docker.exec.run(box, killable(name));
+    expect(await killFrom(name)).toEqual({ stdout: '', stderr: '', exitCode: 0 });
+    expect(await running).toEqual({ stdout: 'before\n', stderr: '', exitCode: 137 });
+  });
+
+  it('execStart of a process killed mid-way ends its streams and gives exit code 137', async () => {
+    const name = `killed-${randomUUID()}`;
+    const execId = await createExecDirectly(engine.socket, box, { Cmd: killable(name), AttachStdout: true, AttachStderr: true });
+    const session = docker.execStart(execId, { tty: false });
+    const output = Promise.all([readAll(session.stdout), readAll(session.stderr)]);
+    await killFrom(name);
+    const [stdout, stderr] = await output;
+    expect({ stdout: stdout.toString(), stderr: stderr.toString() }).toEqual({ stdout: 'before\n', stderr: '' });
+    expect(await session.exitCode()).toBe(137);
+  });
+
+  it('a container removed mid-session: exec.run gives the output so far with 137, or NotFoundError once the exec is gone with it, or ConflictError if the removal came before its start; never a success', async () => {
+    const doomed = await create(['sleep', '600']);
+    await docker.containers.start({ id: doomed });
+    const running = docker.exec.run(doomed, ['sh', '-c', 'echo before; sleep 30; echo after']).catch((caught: unknown) => caught);
+    const execId = await createExecDirectly(engine.socket, doomed, { Cmd: ['sh', '-c', 'echo started; sleep 30'], AttachStdout: true, AttachStderr: true });
+    const session = docker.execStart(execId, { tty: false });
+    const started = watch(session.stdout);
+    await started.waitFor(/started/);
+    await docker.containers.delete({ id: doomed, force: true });
+    const result = await running;
+    // Which one depends on whether the exec is inspected before the engine has forgotten it, and
+    // (exec.run racing the removal) on whether it had started at all.
+    const refusal = result instanceof NotFoundError || result instanceof ConflictError;
+    if (result instanceof Error) expect(refusal, String(result)).toBe(true);
+    else expect(result).toEqual({ stdout: 'before\n', stderr: '', exitCode: 137 });
+    expect(await started.ended).toBe('started\n');
+    await expect(session.done).resolves.toBeUndefined();
+    // exitCode() asks after the removal: the exec went with its container.
+    await expect(session.exitCode()).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('a proxy that ends the connection in an orderly way mid-exec: exec.run and execStart reject with DockerConnectionError, never truncated output', async () => {
+    const proxy = await socketProxy(engine.socket);
+    const throughProxy = createDocker({ host: `tcp://127.0.0.1:${proxy.port}`, apiVersion });
+    try {
+      const name = `cut-${randomUUID()}`;
+      const cmd = ['sh', '-c', `echo before; touch /tmp/${name}; sleep 4; echo after`];
+      const waitUntilPrinted = () => docker.exec.run(box, ['sh', '-c', `while [ ! -e /tmp/${name} ]; do sleep 0.05; done; rm /tmp/${name}`]);
+      const running = throughProxy.exec.run(box, cmd).catch((caught: unknown) => caught);
+      await waitUntilPrinted();
+      proxy.endAll();
+      const error = await running;
+      expect(error).toBeInstanceOf(DockerConnectionError);
+      expect(error).toMatchObject({ code: 'ERR_CONNECTION_CLOSED', message: expect.stringMatching(/still running/) });
+
+      const execId = await createExecDirectly(engine.socket, box, { Cmd: cmd, AttachStdout: true, AttachStderr: true });
+      const session = throughProxy.execStart(execId, { tty: false });
+      const output = watch(session.stdout);
+      await waitUntilPrinted();
+      proxy.endAll();
+      expect(await output.ended).toBe('before\n');
+      // The session itself cannot tell this end from the process's own: the engine still answers.
+      await expect(session.done).resolves.toBeUndefined();
+      await expect(session.exitCode()).rejects.toBeInstanceOf(DockerConnectionError);
+    } finally {
+      await throughProxy.close();
+      await proxy.close();
+    }
+  });
+
   it('aborting mid-stream rejects with the reason and ends promptly', async () => {
     const controller = new AbortController();
     const running = docker.exec.run(box, ['sh', '-c', 'while true; do echo tick; sleep 0.05; done'], { signal: controller.signal });
@@ -111,12 +189,16 @@ describe.each(targets())('exec on $label', ({ docker, engine }) => {
     await expect(docker.exec.run(box, ['true'], { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('fails with ConflictError in a stopped container and NotFoundError in a missing one', async () => {
+  // Podman 4.3 answers an exec in a stopped container with 500 and its own words, Docker with 409.
+  const stoppedRefusal = isPodman(engine)
+    ? { name: 'ServerError (Podman 4.3 answers 500, not 409)', type: ServerError, status: 500, message: /can only create exec sessions on running containers/ }
+    : { name: 'ConflictError', type: ConflictError, status: 409, message: /is not running/ };
+  it(`fails with ${stoppedRefusal.name} in a stopped container and NotFoundError in a missing one`, async () => {
     const stopped = await create(['true']);
     const conflict = await docker.exec.run(stopped, ['true']).catch((caught: unknown) => caught);
-    expect(conflict).toBeInstanceOf(ConflictError);
-    expect(conflict).toMatchObject({ status: 409, operation: 'ContainerExec' });
-    expect((conflict as Error).message).toMatch(/is not running/);
+    expect(conflict).toBeInstanceOf(stoppedRefusal.type);
+    expect(conflict).toMatchObject({ status: stoppedRefusal.status, operation: 'ContainerExec' });
+    expect((conflict as Error).message).toMatch(stoppedRefusal.message);
     await expect(docker.exec.run(`missing-${run}`, ['true'])).rejects.toBeInstanceOf(NotFoundError);
     await expect(docker.exec.run(box, [])).rejects.toBeInstanceOf(DockerUsageError);
   });

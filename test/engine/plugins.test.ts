@@ -17,7 +17,7 @@ import {
   readJsonRecords,
   volumePluginConfig,
 } from './support/plugin-fixtures.js';
-import { targets } from './support/targets.js';
+import { isPodman, targets } from './support/targets.js';
 
 const socketsUnavailable = pluginSocketsUnavailable();
 const enableNote = socketsUnavailable
@@ -25,7 +25,16 @@ const enableNote = socketsUnavailable
   : ' (the engine starts the busybox process and connects to its socket, which the test serves from the host side of the ' +
     "plugin's socket folder because busybox here has no unix-socket listener)";
 
-describe.each(targets())('plugins on $label', ({ docker, engine, apiVersion, conformance }) => {
+// Podman has no plugin API: its targets only check that it says so.
+describe.each(targets().filter((target) => isPodman(target.engine)))('plugins on $label (Podman 4.3 has no plugin API)', ({ docker }) => {
+  it('answers every plugin route with 404 NotFoundError, "not supported"', async () => {
+    await expect(docker.plugins.list()).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/is not supported/) });
+    await expect(docker.plugins.list()).rejects.toBeInstanceOf(NotFoundError);
+    await expect(docker.plugins.inspect({ name: 'any' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe.each(targets().filter((target) => !isPodman(target.engine)))('plugins on $label', ({ docker, engine, apiVersion, conformance }) => {
   const run = randomUUID().slice(0, 8);
   // The registry part of the name is unreachable, so push fails fast instead of trying Docker Hub.
   const registry = '127.0.0.1:9';

@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BadRequestError, type DockerEvent } from '../../src/index.js';
-import { targets, type Target } from './support/targets.js';
+import { isPodman, targets, type Target } from './support/targets.js';
 
 type Event = DockerEvent<'1.41'>;
 
@@ -71,11 +71,12 @@ function withHelpers({ docker }: Target) {
 
 describe.each(targets())('events on $label', (target) => {
   const { docker, conformance, engine } = target;
+  const podman = isPodman(engine);
   const { run, create, cleanUp } = withHelpers(target);
   const filters = { label: [`test.run=${run}`], type: ['container' as const] };
   afterAll(cleanUp);
 
-  it('delivers live events in order, filtered, each as the spec describes it', async () => {
+  it(`delivers live events in order, filtered, each as the spec describes it${podman ? ' (Podman 4.3 adds init and cleanup, and says remove, not destroy)' : ''}`, async () => {
     const controller = new AbortController();
     const stream = collect(docker.events({ filters, signal: controller.signal }));
     await new Promise((resolve) => setTimeout(resolve, 300)); // the subscription is open
@@ -83,11 +84,12 @@ describe.each(targets())('events on $label', (target) => {
     await docker.containers.start({ id });
     await docker.containers.wait({ id });
     await docker.containers.delete({ id });
-    const events = await stream.next(4);
+    const actions = podman ? ['create', 'init', 'start', 'die', 'cleanup', 'remove'] : ['create', 'start', 'die', 'destroy'];
+    const events = await stream.next(actions.length);
     controller.abort();
     await stream.finished;
     for (const event of events) conformance.check('SystemEvents', event);
-    expect(events.map(summarize)).toEqual([`create live-${run}`, `start live-${run}`, `die live-${run}`, `destroy live-${run}`]);
+    expect(events.map(summarize)).toEqual(actions.map((action) => `${action} live-${run}`));
     expect(events.every((event) => event.Actor.ID === id && event.Type === 'container')).toBe(true);
     const times = events.map((event) => event.timeNano!);
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -103,7 +105,9 @@ describe.each(targets())('events on $label', (target) => {
     expect(events.map(summarize)).toEqual([`create window-a-${run}`, `create window-b-${run}`]);
   });
 
-  it('includes the events of exactly `since`, down to the nanosecond (what deduplication relies on)', async () => {
+  // Podman 4.3 sometimes leaves the event of exactly `since` out (in about one read of three here),
+  // so a stream resumed from an event's time may miss events of that same nanosecond there.
+  it.skipIf(podman)('includes the events of exactly `since`, down to the nanosecond (what deduplication relies on; Podman 4.3 does not always)', async () => {
     await create('exact');
     const query = `filters=${encodeURIComponent(JSON.stringify({ label: [`test.run=${run}`], event: ['create'] }))}`;
     const raw = await rawEvents(engine.socket, `${query}&since=0&until=${Math.ceil(Date.now() / 1000) + 1}`);
@@ -122,8 +126,10 @@ describe.each(targets())('events on $label', (target) => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('fails with a typed error when the engine refuses the query', async () => {
-    await expect(docker.events({ since: '2000000000', until: '1000000000' }).next()).rejects.toBeInstanceOf(BadRequestError);
+  it(`fails with a typed error when the engine refuses the query${podman ? ' (Podman 4.3 refuses none: until before since ends the stream at once, empty)' : ''}`, async () => {
+    const first = docker.events({ since: '2000000000', until: '1000000000' }).next();
+    if (podman) return expect(first).resolves.toEqual({ value: undefined, done: true });
+    await expect(first).rejects.toBeInstanceOf(BadRequestError);
   });
 });
 

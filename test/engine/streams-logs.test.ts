@@ -5,9 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectOutputText, NotFoundError, type OutputFrame } from '../../src/index.js';
-import { targets } from './support/targets.js';
+import { isPodman, targets } from './support/targets.js';
 
-describe.each(targets())('logs on $label', ({ docker }) => {
+describe.each(targets())('logs on $label', ({ docker, engine }) => {
+  const podman = isPodman(engine);
   const run = randomUUID().slice(0, 8);
   const created: string[] = [];
 
@@ -45,7 +46,7 @@ describe.each(targets())('logs on $label', ({ docker }) => {
     expect(await collectOutputText(docker.logs(id))).toEqual({ stdout: 'out\r\nerr\r\n', stderr: '' });
   });
 
-  it('selects streams, the tail, and times with since / until / timestamps', async () => {
+  it(`selects streams, the tail, and times with since / until / timestamps${podman ? ' (Podman 4.3 ignores a since of seconds.nanoseconds; the rest is not checked there)' : ''}`, async () => {
     // The engine stamps and stores the two streams in separate goroutines, and a read with `until`
     // stops at the first stored line past it: lines of the two streams written at once could be
     // stored out of time order, so each waits a moment after the other.
@@ -62,6 +63,14 @@ describe.each(targets())('logs on $label', ({ docker }) => {
     expect([...stamped.keys()].sort()).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'warn 1', 'warn 2', 'warn 3', 'warn 4', 'warn 5']);
     // Both bounds include the exact nanosecond the timestamps give.
     const third = stamped.get('line 3')!.exact;
+    if (podman) {
+      // Podman 4.3 ignores a `since` given as seconds.nanoseconds: every line comes back.
+      expect(await collectOutputText(docker.logs(id, { stderr: false, since: third }))).toEqual({
+        stdout: 'line 1\nline 2\nline 3\nline 4\nline 5\n',
+        stderr: '',
+      });
+      return;
+    }
     expect(await collectOutputText(docker.logs(id, { stderr: false, since: third }))).toEqual({ stdout: 'line 3\nline 4\nline 5\n', stderr: '' });
     expect(await collectOutputText(docker.logs(id, { stderr: false, until: third }))).toEqual({ stdout: 'line 1\nline 2\nline 3\n', stderr: '' });
     // A Date has milliseconds only: rounded down, it still includes the line written in that millisecond.
@@ -113,16 +122,21 @@ describe.each(targets())('logs on $label', ({ docker }) => {
     await docker.containers.kill({ id: Id });
   });
 
-  it('hands a large output over in batches, byte for byte', async () => {
+  it(`hands a large output over in batches, byte for byte${podman ? ' (Podman 4.3 may split a line over two frames where its log file recorded a partial line)' : ''}`, async () => {
     const lines = 20_000;
     const id = await runToEnd({ Cmd: ['sh', '-c', `i=0; while [ $i -lt ${lines} ]; do echo "row $i of the output"; i=$((i+1)); done`] });
     const batchSizes: number[] = [];
     let count = 0;
     let mismatch: string | undefined;
+    let pending = '';
     for await (const batch of docker.logs(id).batches()) {
       batchSizes.push(batch.length);
       for (const frame of batch as OutputFrame[]) {
-        if (frame.text !== `row ${count} of the output\n`) mismatch ??= `${count}: ${frame.text}`;
+        // Podman's partial lines are joined here: the bytes must still be exact.
+        pending += frame.text;
+        if (podman && !pending.endsWith('\n')) continue;
+        if (pending !== `row ${count} of the output\n`) mismatch ??= `${count}: ${pending}`;
+        pending = '';
         count++;
       }
       // A consumer that falls behind once: what arrives meanwhile must come as one batch. How many
@@ -142,6 +156,7 @@ describe.each(targets())('logs on $label', ({ docker }) => {
       .next()
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NotFoundError);
-    expect((error as NotFoundError).message).toMatch(/No such container/);
+    // Podman 4.3 says it its own way.
+    expect((error as NotFoundError).message).toMatch(podman ? /no container with name or ID/ : /No such container/);
   });
 });

@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/index.js';
-import { targets } from './support/targets.js';
+import { isPodman, targets } from './support/targets.js';
 
-describe.each(targets())('stats on $label', ({ docker, conformance }) => {
+describe.each(targets())('stats on $label', ({ docker, conformance, engine }) => {
+  const podman = isPodman(engine);
   const run = randomUUID().slice(0, 8);
   const name = `streams-stats-${run}`;
   let id = '';
@@ -24,11 +25,11 @@ describe.each(targets())('stats on $label', ({ docker, conformance }) => {
     await docker.containers.delete({ id, force: true }).catch(() => undefined);
   });
 
-  it('streams a sample about every second until the loop stops', async () => {
+  it(`streams a sample about every second until the loop stops${podman ? ' (Podman 4.3 names the container without its leading slash)' : ''}`, async () => {
     const reads: number[] = [];
     for await (const sample of docker.stats(id)) {
       conformance.check('ContainerStats', sample);
-      expect(sample.name).toBe(`/${name}`);
+      expect(sample.name).toBe(podman ? name : `/${name}`);
       reads.push(Date.parse(sample.read!));
       if (reads.length === 3) break;
     }
@@ -36,7 +37,7 @@ describe.each(targets())('stats on $label', ({ docker, conformance }) => {
     expect(reads[2]! - reads[1]!).toBeGreaterThan(500);
   });
 
-  it('takes two readings for a single sample unless asked for one shot', async () => {
+  it(`takes two readings for a single sample unless asked for one shot${podman ? ' (Podman 4.3 answers both as fast: its one shot saves no time)' : ''}`, async () => {
     let started = Date.now();
     const full = await docker.statsOnce(id);
     const fullTook = Date.now() - started;
@@ -52,14 +53,14 @@ describe.each(targets())('stats on $label', ({ docker, conformance }) => {
     // One shot: no second reading to wait for (and, from Docker 28 on, no name or id either).
     expect(quick.precpu_stats?.system_cpu_usage ?? 0).toBe(0);
     expect(Math.abs(Date.parse(quick.read!) - Date.now())).toBeLessThan(10_000);
-    expect(quickTook).toBeLessThan(fullTook);
+    if (!podman) expect(quickTook).toBeLessThan(fullTook);
   });
 
-  it('ends the stream quietly on abort', async () => {
+  it(`ends the stream quietly on abort${podman ? ' (Podman 4.3 sends the ID as Id, not id)' : ''}`, async () => {
     const controller = new AbortController();
     let samples = 0;
     for await (const sample of docker.stats(id, { signal: controller.signal })) {
-      expect(sample.id).toBe(id);
+      expect(podman ? (sample as { Id?: string }).Id : sample.id).toBe(id);
       samples++;
       controller.abort();
     }

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BadRequestError, ConflictError, ForbiddenError, NotFoundError, ServerError, ServiceUnavailableError, compareApiVersions } from '../../src/index.js';
 import { forceLeaveSwarm, swarmState, SWARM_MARKER } from './support/swarm-fixtures.js';
-import { targets } from './support/targets.js';
+import { isPodman, targets } from './support/targets.js';
 
 async function readAll(body: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -60,7 +60,21 @@ async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T)
 
 const base64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
-describe.each(targets())('swarm on $label', ({ docker, engine, apiVersion }) => {
+// Podman has no swarm mode: its targets only check how it says so, typed.
+describe.each(targets().filter((target) => isPodman(target.engine)))('swarm on $label (Podman 4.3 has no swarm mode)', ({ docker }) => {
+  it('answers swarm, node, service and task routes with 404 NotFoundError, and a join with 503 "Podman does not support service"', async () => {
+    for (const call of [() => docker.swarm.inspect(), () => docker.nodes.list(), () => docker.services.list(), () => docker.tasks.list()]) {
+      await expect(call()).rejects.toBeInstanceOf(NotFoundError);
+    }
+    const join = await docker.swarm
+      .join({ body: { ListenAddr: '127.0.0.1:2399', RemoteAddrs: ['127.0.0.1:9'], JoinToken: 'SWMTKN-1-bogus' } })
+      .catch((caught: unknown) => caught);
+    expect(join).toBeInstanceOf(ServiceUnavailableError);
+    expect((join as Error).message).toMatch(/Podman does not support service/);
+  });
+});
+
+describe.each(targets().filter((target) => !isPodman(target.engine)))('swarm on $label', ({ docker, engine, apiVersion }) => {
   const run = randomUUID().slice(0, 8);
   // Each engine gets its own port, so the two engines could even be managers at the same time.
   const port = engine.name === 'legacy' ? 2377 : 2387;

@@ -12,13 +12,16 @@ import {
   DockerApiError,
   DockerVersionError,
   NotFoundError,
+  ServerError,
   ServiceUnavailableError,
   compareApiVersions,
 } from '../../src/index.js';
-import { targets } from './support/targets.js';
+import { isPodman, targets } from './support/targets.js';
 
 const ANONYMOUS = 'com.docker.volume.anonymous';
-const TMPFS = { type: 'tmpfs', device: 'tmpfs', o: 'size=1m' };
+const SIZED_TMPFS = { type: 'tmpfs', device: 'tmpfs', o: 'size=1m' };
+// Podman 4.3 reads a size in `o` as an XFS project quota, even for tmpfs: its volumes take another option.
+const PODMAN_TMPFS = { type: 'tmpfs', device: 'tmpfs', o: 'nodev' };
 
 describe.each(targets())('volumes on $label', ({ docker, apiVersion, engine }) => {
   const run = randomUUID().slice(0, 8);
@@ -27,6 +30,8 @@ describe.each(targets())('volumes on $label', ({ docker, apiVersion, engine }) =
   const volumes: string[] = [];
   const containers: string[] = [];
   const legacyEngine = engine.apiVersion === '1.41';
+  const podman = isPodman(engine);
+  const TMPFS = podman ? PODMAN_TMPFS : SIZED_TMPFS;
   const atLeast = (version: string) => compareApiVersions(apiVersion, version) >= 0;
 
   const createVolume = async (body: Record<string, unknown>) => {
@@ -56,19 +61,42 @@ describe.each(targets())('volumes on $label', ({ docker, apiVersion, engine }) =
     for (const name of volumes) await docker.volumes.delete({ name }).catch(() => undefined);
   });
 
-  it('creates a volume with labels and driver options, lists it by filter and inspects it', async () => {
+  const names = async (filters: Record<string, string[]>) => (await docker.volumes.list({ filters })).Volumes.map((v) => v.Name);
+
+  const listDifferences = podman ? ' (Podman 4.3: a size in o is an XFS project quota, 500 here; filters are joined with OR, all of them; Warnings is [])' : '';
+  it(`creates a volume with labels and driver options, lists it by filter and inspects it${listDifferences}`, async () => {
     const name = `vol-${run}`;
+    if (podman) {
+      const sized = docker.volumes.create({ body: { Name: `sized-${run}`, DriverOpts: SIZED_TMPFS, Labels: label } });
+      await expect(sized).rejects.toBeInstanceOf(ServerError);
+      await expect(sized).rejects.toThrow(/does not support Project Quota/);
+    }
     const created = await createVolume({ Name: name, Driver: 'local', DriverOpts: TMPFS, Labels: { ...label, role: 'scratch' } });
     expect(created).toMatchObject({ Name: name, Driver: 'local', Scope: 'local', Options: TMPFS, Labels: { ...label, role: 'scratch' } });
     expect(created.Mountpoint.endsWith(`/volumes/${name}/_data`)).toBe(true);
     expect(Date.parse(created.CreatedAt ?? '')).not.toBeNaN();
 
-    const list = await docker.volumes.list({ filters: { ...byRun, name: [name], driver: ['local'] } });
-    expect(list.Volumes.map((v) => v.Name)).toEqual([name]);
-    expect(list.Warnings).toBeNull();
-    expect((await docker.volumes.list({ filters: { label: [`test.run=${run}`, 'role=scratch'] } })).Volumes.map((v) => v.Name)).toEqual([name]);
-    expect((await docker.volumes.list({ filters: { ...byRun, dangling: ['true'] } })).Volumes.map((v) => v.Name)).toContain(name);
-    expect((await docker.volumes.list({ filters: { ...byRun, dangling: ['false'] } })).Volumes).toEqual([]);
+    if (podman) {
+      // Each filter alone selects as Docker's does; together they add up: a volume passes if any one of them matches.
+      const { Name: other } = await createVolume({ Name: `other-${run}` });
+      const list = await docker.volumes.list({ filters: { name: [name] } });
+      expect(list.Volumes.map((v) => v.Name)).toEqual([name]);
+      expect(list.Warnings).toEqual([]);
+      expect((await names(byRun)).sort()).toEqual([name, other].sort());
+      expect(await names({ label: ['role=scratch'] })).not.toContain(other);
+      expect(await names({ label: [`test.run=${run}`, 'role=scratch'] })).toEqual(expect.arrayContaining([name, other]));
+      expect(await names({ name: [name], ...byRun })).toEqual(expect.arrayContaining([name, other]));
+      expect(await names({ dangling: ['true'] })).toEqual(expect.arrayContaining([name, other]));
+      expect(await names({ dangling: ['false'] })).not.toContain(name);
+      expect(await names({ ...byRun, dangling: ['false'] })).toEqual(expect.arrayContaining([name, other]));
+    } else {
+      const list = await docker.volumes.list({ filters: { ...byRun, name: [name], driver: ['local'] } });
+      expect(list.Volumes.map((v) => v.Name)).toEqual([name]);
+      expect(list.Warnings).toBeNull();
+      expect((await docker.volumes.list({ filters: { label: [`test.run=${run}`, 'role=scratch'] } })).Volumes.map((v) => v.Name)).toEqual([name]);
+      expect((await docker.volumes.list({ filters: { ...byRun, dangling: ['true'] } })).Volumes.map((v) => v.Name)).toContain(name);
+      expect((await docker.volumes.list({ filters: { ...byRun, dangling: ['false'] } })).Volumes).toEqual([]);
+    }
     expect((await docker.volumes.list({ filters: { name: [`nothing-${run}`] } })).Volumes).toEqual([]);
 
     const inspected = await docker.volumes.inspect({ name });
@@ -89,7 +117,14 @@ describe.each(targets())('volumes on $label', ({ docker, apiVersion, engine }) =
     expect((await runWith('reader', name, 'grep -q "^hello from " /data/greeting')).exitCode).toBe(0);
     expect((await runWith('reader-neg', name, 'grep -q "^goodbye" /data/greeting')).exitCode).toBe(1);
 
-    expect((await docker.volumes.list({ filters: { ...byRun, dangling: ['false'] } })).Volumes.map((v) => v.Name)).toEqual([name]);
+    if (podman) {
+      // Podman joins filters with OR (see above): the dangling filter alone tells the volume in use from one unused.
+      const inUse = await names({ dangling: ['false'] });
+      expect(inUse).toContain(name);
+      expect(inUse).not.toContain(`vol-${run}`);
+    } else {
+      expect((await docker.volumes.list({ filters: { ...byRun, dangling: ['false'] } })).Volumes.map((v) => v.Name)).toEqual([name]);
+    }
     expect((await docker.containers.list({ all: true, filters: { ...byRun, volume: [name] } })).length).toBe(3);
 
     // Stopped containers still hold the volume: 409, with or without force.
@@ -104,17 +139,30 @@ describe.each(targets())('volumes on $label', ({ docker, apiVersion, engine }) =
     await docker.volumes.delete({ name, force: true });
   });
 
-  it('answers a bad name with 400 and an unknown driver or volume with 404', async () => {
-    await expect(docker.volumes.create({ body: { Name: 'bad name!' } })).rejects.toBeInstanceOf(BadRequestError);
-    await expect(docker.volumes.create({ body: { Name: 'x' } })).rejects.toBeInstanceOf(BadRequestError);
-    await expect(docker.volumes.create({ body: { Name: `nodriver-${run}`, Driver: `nodriver-${run}` } })).rejects.toBeInstanceOf(NotFoundError);
+  const refusals = podman
+    ? 'answers a bad name and an unknown driver with 500 (ServerError), takes a one-letter name, and answers an unknown volume with 404 (Podman 4.3; Docker: 400, 404, and 400 for the short name)'
+    : 'answers a bad name with 400 and an unknown driver or volume with 404';
+  it(refusals, async () => {
+    if (podman) {
+      const badName = docker.volumes.create({ body: { Name: 'bad name!' } });
+      await expect(badName).rejects.toBeInstanceOf(ServerError);
+      await expect(badName).rejects.toThrow(/names must match/);
+      expect((await createVolume({ Name: 'x' })).Name).toBe('x');
+      const noDriver = docker.volumes.create({ body: { Name: `nodriver-${run}`, Driver: `nodriver-${run}` } });
+      await expect(noDriver).rejects.toBeInstanceOf(ServerError);
+      await expect(noDriver).rejects.toThrow(/no volume plugin with name nodriver-/);
+    } else {
+      await expect(docker.volumes.create({ body: { Name: 'bad name!' } })).rejects.toBeInstanceOf(BadRequestError);
+      await expect(docker.volumes.create({ body: { Name: 'x' } })).rejects.toBeInstanceOf(BadRequestError);
+      await expect(docker.volumes.create({ body: { Name: `nodriver-${run}`, Driver: `nodriver-${run}` } })).rejects.toBeInstanceOf(NotFoundError);
+    }
     await expect(docker.volumes.inspect({ name: `missing-${run}` })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it(
     atLeast('1.42')
       ? 'prunes only anonymous volumes by default and named ones with all=true (API 1.42+)'
-      : 'prunes named and anonymous volumes alike (API 1.41 semantics)',
+      : `prunes named and anonymous volumes alike (API 1.41 semantics)${podman ? ', and those with driver options too (Podman 4.3, which also refuses the all filter and an unknown one with 500)' : ''}`,
     async () => {
       const pruneLabels = { ...label, 'test.prune': run };
       const byPrune = { label: [`test.prune=${run}`] };
@@ -125,6 +173,18 @@ describe.each(targets())('volumes on $label', ({ docker, apiVersion, engine }) =
       // Docker 23 and later mark volumes created without a name; 20.10 does not.
       expect(ANONYMOUS in (anonymous.Labels ?? {})).toBe(!legacyEngine);
 
+      if (podman) {
+        const pruned = await docker.volumes.prune({ filters: byPrune });
+        expect(pruned.VolumesDeleted?.slice().sort()).toEqual([anonymous.Name, named.Name, withOptions.Name].sort());
+        await expect(docker.volumes.inspect({ name: withOptions.Name })).rejects.toBeInstanceOf(NotFoundError);
+        // Refused while the filters are read, before anything is pruned.
+        for (const filter of ['all', 'bogus']) {
+          const refused = docker.volumes.prune({ filters: { ...byPrune, [filter]: ['true'] } as never });
+          await expect(refused).rejects.toBeInstanceOf(ServerError);
+          await expect(refused).rejects.toThrow(new RegExp(`"${filter}" is an invalid volume filter`));
+        }
+        return;
+      }
       if (atLeast('1.42')) {
         const first = await docker.volumes.prune({ filters: byPrune });
         expect(first.VolumesDeleted).toEqual([anonymous.Name]);

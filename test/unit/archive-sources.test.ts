@@ -49,6 +49,18 @@ describe('archives in memory', () => {
     await docker.close();
   });
 
+  it('importImage sends repo and tag as one reference in repo (Podman 4.3 ignores a separate tag), unless repo already has one', async () => {
+    engine = await recordingEngine([]);
+    const docker = createDocker({ socketPath: engine.socketPath });
+    await docker.importImage(archive, { repo: 'team/app', tag: 'v1', message: 'm' }).done;
+    expect(engine.requests.at(-1)).toBe('POST /v1.45/images/create?fromSrc=-&repo=team%2Fapp%3Av1&message=m');
+    await docker.importImage(archive, { repo: 'localhost:5000/app:v2', tag: 'v3' }).done;
+    expect(engine.requests.at(-1)).toBe('POST /v1.45/images/create?fromSrc=-&repo=localhost%3A5000%2Fapp%3Av2&tag=v3');
+    await docker.importImage(archive, { repo: 'app' }).done;
+    expect(engine.requests.at(-1)).toBe('POST /v1.45/images/create?fromSrc=-&repo=app');
+    await docker.close();
+  });
+
   it('refuses what is not an archive with DockerUsageError', async () => {
     engine = await recordingEngine([]);
     const docker = createDocker({ socketPath: engine.socketPath });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { extract } from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDocker, DockerResponseError } from '../../src/index.js';
+import { createDocker, DockerResponseError, DockerUsageError } from '../../src/index.js';
 import { fakeEngine, type FakeEngine } from './support/fake-engine.js';
 
 interface Captured {
@@ -44,6 +44,12 @@ describe('build request', () => {
     const captured: Captured[] = [];
     engine = await fakeEngine(async (req, res) => {
       captured.push({ url: new URL(req.url!, 'http://x'), headers: req.headers, entries: await tarNames(req) });
+      // Serving no BuildKit session, as Podman does: the build goes on without one.
+      if (req.url!.endsWith('/session')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"message":"page not found"}');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`{"stream":"Step 1/1 : FROM scratch\\n"}\n{"aux":{"ID":"sha256:${'a'.repeat(64)}"}}\n`);
     });
@@ -66,8 +72,11 @@ describe('build request', () => {
     await docker.close();
 
     expect(imageId).toBe(`sha256:${'a'.repeat(64)}`);
-    const [request] = captured;
-    expect(request!.url.pathname).toBe('/v1.45/build');
+    // First the ping that picks the builder (this stand-in names neither a builder nor its OS, so
+    // BuildKit), then the session BuildKit builds are given, which this stand-in refuses.
+    expect(captured.map((request) => request.url.pathname)).toEqual(['/v1.45/_ping', '/v1.45/session', '/v1.45/build']);
+    const request = captured[2];
+    expect(request!.url.searchParams.get('version')).toBe('2');
     expect(request!.url.searchParams.getAll('t')).toEqual(['a:1', 'b:2']);
     expect(JSON.parse(request!.url.searchParams.get('buildargs')!)).toEqual({ X: '1 2' });
     expect(JSON.parse(request!.url.searchParams.get('labels')!)).toEqual({ l: 'v' });
@@ -80,6 +89,26 @@ describe('build request', () => {
     expect(header.length % 4).toBe(0);
     expect(JSON.parse(Buffer.from(header, 'base64url').toString())).toEqual(auth);
     expect(request!.entries.sort()).toEqual(['.dockerignore', 'Dockerfile', 'src/', 'src/main.c']);
+  });
+
+  it('builds without a session when the answer to POST /session does not upgrade (a proxy strips the header), and refuses secrets then', async () => {
+    const paths: string[] = [];
+    engine = await fakeEngine(async (req, res) => {
+      paths.push(new URL(req.url!, 'http://x').pathname);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"aux":{"ID":"sha256:${'b'.repeat(64)}"}}\n`);
+    });
+    folder = mkdtempSync(join(tmpdir(), 'build-request-'));
+    writeFileSync(join(folder, 'Dockerfile'), 'FROM scratch\n');
+    const docker = createDocker({ socketPath: engine.socketPath, apiVersion: '1.45' });
+    expect((await docker.build({ context: folder, builder: 'buildkit' }).done).imageId).toBe(`sha256:${'b'.repeat(64)}`);
+    expect(paths).toEqual(['/v1.45/session', '/v1.45/build']);
+    const refused = docker.build({ context: folder, builder: 'buildkit', secrets: { token: { value: 'never-shown' } } }).done;
+    await expect(refused).rejects.toThrow(DockerUsageError);
+    await expect(refused).rejects.toThrow(/need a BuildKit session, and the session could not be opened: the engine answered 200 without upgrading/);
+    await expect(refused).rejects.not.toThrow(/never-shown/);
+    await docker.close();
   });
 });
 

@@ -8,6 +8,7 @@ const params: ParamSpec[] = [
   { name: 'filters', in: 'query', encoding: 'json' },
   { name: 't', in: 'query', encoding: 'repeat' },
   { name: 'platforms', in: 'query', encoding: 'repeat' },
+  { name: 'X-Methods', in: 'header', encoding: 'repeat' },
   { name: 'X-Registry-Auth', in: 'header', encoding: 'base64url-json' },
 ];
 
@@ -47,12 +48,17 @@ describe('encodeRequest', () => {
   it('encodes auth headers as URL-safe base64 of the JSON, passing ready-made strings through', () => {
     const auth = { username: 'ü', password: '>>>???' };
     const { headers } = encodeRequest('/{id}', params, { id: 'a', 'X-Registry-Auth': auth }, 'Op');
-    const value = headers['X-Registry-Auth']!;
+    const value = headers['X-Registry-Auth'] as string;
     // URL-safe alphabet with '=' padding, as Go's base64.URLEncoding in the engine requires.
     expect(value).toMatch(/^[A-Za-z0-9_-]*=*$/);
     expect(value.length % 4).toBe(0);
     expect(JSON.parse(Buffer.from(value, 'base64url').toString())).toEqual(auth);
     expect(encodeRequest('/{id}', params, { id: 'a', 'X-Registry-Auth': 'abc' }, 'Op').headers['X-Registry-Auth']).toBe('abc');
+  });
+
+  it('sends an array header parameter as one header line per value (the engine reads each line as one value)', () => {
+    const { headers } = encodeRequest('/{id}', params, { id: 'a', 'X-Methods': ['/a.B/C', '/d.E/F'] }, 'Op');
+    expect(headers['X-Methods']).toEqual(['/a.B/C', '/d.E/F']);
   });
 
   it('refuses a call without a required path parameter', () => {

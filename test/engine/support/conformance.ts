@@ -2,7 +2,10 @@
 // (JSON Schema 2020-12 with ajv). Strict mode closes every fixed-shape object, so a field the
 // spec does not describe fails the test; it is used when an engine is spoken to at its own API
 // version. Lax mode (a newer engine addressed at an older version) checks every described field.
-import { readFileSync } from 'node:fs';
+// Report mode (Podman, another implementation of the API) checks as strictly as strict mode but
+// records each difference per operation instead of failing: see differencesReport below.
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
 type Json = Record<string, unknown>;
@@ -40,6 +43,34 @@ export interface Conformance {
 }
 
 const cache = new Map<string, Conformance>();
+
+/**
+ * Strict checks whose differences go to `reportFile` (one tab-separated line per operation and
+ * difference, written once per test file) instead of failing: how another implementation of the
+ * API differs from the spec is a finding to list, not a reason to loosen the checks of Docker.
+ */
+export function reportingConformance(version: string, reportFile: string): Conformance {
+  const strict = conformanceFor(version, true);
+  const reported = new Set<string>();
+  mkdirSync(dirname(reportFile), { recursive: true });
+  return {
+    strict: true,
+    check(operationId, body) {
+      try {
+        strict.check(operationId, body);
+      } catch (error) {
+        const [, ...problems] = (error as Error).message.split('\n');
+        // Items of a list differ alike: one line for /*/Field rather than one per index.
+        for (const problem of problems.map((line) => line.trim().replace(/\/\d+(?=\/| )/g, '/*'))) {
+          const line = `${operationId}\t${problem}`;
+          if (reported.has(line)) continue;
+          reported.add(line);
+          appendFileSync(reportFile, `${line}\n`);
+        }
+      }
+    },
+  };
+}
 
 export function conformanceFor(version: string, strict: boolean): Conformance {
   const key = `${version}:${strict}`;

@@ -18,11 +18,8 @@ async function tinyLayer(content: string): Promise<Buffer> {
  */
 export async function importImage(socketPath: string, options: { labels: Record<string, string>; reference?: string; content?: string }): Promise<string> {
   const query = new URLSearchParams({ fromSrc: '-' });
-  if (options.reference) {
-    const [repo, tag] = options.reference.split(':');
-    query.set('repo', repo!);
-    if (tag) query.set('tag', tag);
-  }
+  // The whole reference in `repo`: Podman before 4.6 ignores a separate `tag`; Docker reads both ways.
+  if (options.reference) query.set('repo', options.reference);
   for (const [key, value] of Object.entries(options.labels)) query.append('changes', `LABEL ${key}=${value}`);
   const body = await tinyLayer(options.content ?? `fixture ${Date.now()} ${Math.random()}`);
   const text = await new Promise<string>((resolve, reject) => {

@@ -1,0 +1,179 @@
+// Receives a folder the engine sends over the session (a BuildKit build's `local` output), in the
+// file-sync protocol BuildKit's fsutil speaks: the engine sends a stat packet per entry in walk
+// order (parents first) and an empty one at the end; the receiver asks for each regular file's
+// content by the entry's index, gets it in data packets (an empty one ends a file), and says FIN
+// when all is written, which the engine answers with FIN. Paths are checked before anything is
+// written: none may leave the folder, directly or through a symbolic link received earlier.
+import { once } from 'node:events';
+import { finished as finished_ } from 'node:stream/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { chmod, link, mkdir, symlink, utimes } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { GRPC_INVALID_ARGUMENT, GrpcStatusError } from '../../protocols/grpc-messages.js';
+import { signedInteger, text, wireFields, type WireField } from '../../protocols/protobuf-wire.js';
+import { encodeMessage } from '../../protocols/protobuf-writer.js';
+
+// Packet.type values.
+const STAT = 0;
+const REQUEST = 1;
+const DATA = 2;
+const FIN = 3;
+const ERROR = 4;
+
+// Go's os.FileMode bits, which the protocol's modes are.
+const GO_DIR = 2 ** 31;
+const GO_SYMLINK = 2 ** 27;
+const GO_SETUID = 2 ** 23;
+const GO_SETGID = 2 ** 22;
+const GO_STICKY = 2 ** 20;
+// Every type bit: named pipe, socket, device, character device, irregular and the two above.
+const GO_TYPE_BITS = GO_DIR + GO_SYMLINK + 2 ** 26 + 2 ** 25 + 2 ** 24 + 2 ** 21 + 2 ** 19;
+
+interface Entry {
+  path: string;
+  mode: number;
+  modTimeNs: number;
+  linkname: string;
+}
+
+interface Packet {
+  type: number;
+  stat?: Entry;
+  id: number;
+  data: Uint8Array;
+}
+
+/** Writes what the engine sends into `folder` (created if missing); `send` carries the receiver's packets back. */
+export async function receiveFolder(folder: string, incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => void): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  const entries: Entry[] = [];
+  const links = new Set<string>();
+  const hardLinks: { existing: string; path: string }[] = [];
+  const writing = new Map<number, WriteStream>();
+  const written: Promise<void>[] = [];
+  let listed = false;
+  let finished = false;
+  // Once every entry is listed and every file written, the receiver says FIN (or, if a write
+  // failed, ERR, which ends the engine's side). Not awaited in the loop: data still has to arrive.
+  const finishWhenWritten = () =>
+    Promise.all(written).then(
+      () => send(encodePacket(FIN)),
+      (error: Error) => send(encodePacket(ERROR, 0, error.message)),
+    );
+  for await (const message of incoming) {
+    const packet = decodePacket(message);
+    if (packet.type === ERROR)
+      throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the engine could not send the output: ${Buffer.from(packet.data).toString('utf8')}`);
+    if (packet.type === FIN) {
+      finished = true;
+      break;
+    }
+    if (packet.type === STAT && !listed) {
+      if (!packet.stat) {
+        listed = true;
+        void finishWhenWritten();
+        continue;
+      }
+      const index = entries.length;
+      entries.push(packet.stat);
+      const target = await place(folder, packet.stat, links, hardLinks);
+      if (target) {
+        const file = createWriteStream(target, { mode: permissions(packet.stat.mode) });
+        writing.set(index, file);
+        written.push(finished_(file));
+        send(encodePacket(REQUEST, index));
+      }
+    } else if (packet.type === DATA) {
+      const file = writing.get(packet.id);
+      if (!file) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `file data for entry ${packet.id}, which was not asked for`);
+      if (packet.data.length === 0) {
+        writing.delete(packet.id);
+        file.end();
+      } else if (!file.write(packet.data)) await once(file, 'drain');
+    } else {
+      throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `an unexpected file-sync packet (type ${packet.type})`);
+    }
+  }
+  if (!finished || writing.size > 0) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, 'the output ended before every file had arrived');
+  await Promise.all(written);
+  // Hard links once the files they share are complete.
+  for (const { existing, path } of hardLinks) await link(join(folder, existing), join(folder, path));
+  // Times last, deepest first, so writing into a folder does not move its time again.
+  for (const entry of entries.reverse()) {
+    if (entry.mode & GO_SYMLINK) continue;
+    const seconds = entry.modTimeNs / 1e9;
+    await utimes(join(folder, entry.path), seconds, seconds);
+  }
+}
+
+/** Creates what needs no content; returns the file to fill for a regular file, else undefined. */
+async function place(folder: string, entry: Entry, links: Set<string>, hardLinks: { existing: string; path: string }[]): Promise<string | undefined> {
+  const path = safePath(entry.path, links);
+  const target = join(folder, path);
+  if (entry.mode & GO_DIR) {
+    await mkdir(target, { recursive: true });
+    await chmod(target, permissions(entry.mode));
+    return undefined;
+  }
+  if (entry.mode & GO_SYMLINK) {
+    await symlink(entry.linkname, target);
+    links.add(path);
+    return undefined;
+  }
+  if (entry.mode & GO_TYPE_BITS) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `${path}: pipes, sockets and devices are not written to a local output`);
+  if (entry.linkname) {
+    // A hard link to a file listed earlier in this output, made once that file is written.
+    hardLinks.push({ existing: safePath(entry.linkname, links), path });
+    return undefined;
+  }
+  return target;
+}
+
+function safePath(path: string, links: Set<string>): string {
+  const normal = posix.normalize(path);
+  if (path === '' || posix.isAbsolute(path) || normal === '..' || normal.startsWith('../')) {
+    throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the output names a path outside its folder: ${JSON.stringify(path)}`);
+  }
+  const parts = normal.split('/');
+  for (let depth = 1; depth < parts.length; depth++) {
+    const parent = parts.slice(0, depth).join('/');
+    if (links.has(parent)) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the output writes through the symbolic link ${parent}: ${JSON.stringify(path)}`);
+  }
+  return normal;
+}
+
+function permissions(goMode: number): number {
+  let mode = goMode & 0o777;
+  if (goMode & GO_SETUID) mode |= 0o4000;
+  if (goMode & GO_SETGID) mode |= 0o2000;
+  if (goMode & GO_STICKY) mode |= 0o1000;
+  return mode;
+}
+
+function decodePacket(message: Uint8Array): Packet {
+  const packet: Packet = { type: STAT, id: 0, data: new Uint8Array(0) };
+  for (const field of wireFields(message)) {
+    if (field.number === 1) packet.type = Number(field.integer);
+    else if (field.number === 2) packet.stat = decodeStat(field);
+    else if (field.number === 3) packet.id = Number(field.integer);
+    else if (field.number === 4) packet.data = field.bytes;
+  }
+  return packet;
+}
+
+// fsutil's Stat: path = 1, mode = 2, uid = 3, gid = 4, size = 5, modTime = 6 (ns), linkname = 7.
+function decodeStat(field: WireField): Entry {
+  const entry: Entry = { path: '', mode: 0, modTimeNs: 0, linkname: '' };
+  for (const inner of wireFields(field.bytes)) {
+    if (inner.number === 1) entry.path = text(inner);
+    else if (inner.number === 2) entry.mode = Number(inner.integer & 0xffffffffn);
+    else if (inner.number === 6) entry.modTimeNs = signedInteger(inner);
+    else if (inner.number === 7) entry.linkname = text(inner);
+  }
+  return entry;
+}
+
+function encodePacket(type: number, id = 0, error = ''): Buffer {
+  // proto3 leaves zero values out.
+  return encodeMessage([{ number: 1, varint: type }, ...(id ? [{ number: 3, varint: id }] : []), ...(error ? [{ number: 4, bytes: error }] : [])]);
+}
