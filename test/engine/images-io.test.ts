@@ -392,6 +392,4 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
     const attestations = (docker as unknown as Loose).images!.attestations!;
     await expect(attestations({ name: 'busybox:latest' })).rejects.toBeInstanceOf(DockerVersionError);
   });
-
-  it.skip('Session (POST /session): not exercisable here, it upgrades to h2c for BuildKit gRPC; described in the spec only', () => {});
 });
