@@ -8,8 +8,8 @@
 //   (d) build-context tarring of 10,000 files / 100 MB (bench/build-context.mjs, a table of its own)
 //   (e) cold import of the built package (bench/cold-import.mjs; builds dist/ first when stale)
 //   (f) BuildKit against the classic builder on the same context (bench/build-builders.mjs, a table of its own)
-// Options: --only=a,b,c,d,e,f  --runs=N (default 5)  --follow-runs=N (default 2)  --import-runs=N (default 15)
-//          --builder-runs=N (default 3)
+// Options: --only=a,b,c,d,e,f  --runs=N (default 5)  --inspect-runs=N (default 11)  --follow-runs=N (default 2)
+//          --import-runs=N (default 15)  --builder-runs=N (default 3)
 // On a shared machine run it under the engines' lock: flock /tmp/engine-tests.lock npm run bench
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,9 @@ import { median, printTable, ratioCell } from './support/report.mjs';
 const options = Object.fromEntries(process.argv.slice(2).map((arg) => arg.replace(/^--/, '').split('=')));
 const only = new Set((options.only ?? 'a,b,c,d,e,f').split(','));
 const runs = Number(options.runs ?? 5);
+// A phase of 2,000 inspects lasts 0.1–0.7 s, at the mercy of the engine's scheduling: more runs than
+// the others, each still one fresh process, so that the median settles.
+const inspectRuns = Number(options['inspect-runs'] ?? 11);
 const followRuns = Number(options['follow-runs'] ?? 2);
 const importRuns = Number(options['import-runs'] ?? 15);
 const builderRuns = Number(options['builder-runs'] ?? 3);
@@ -135,21 +138,23 @@ const INSPECT_TARGET = { atLeast: 0.95 };
 
 async function inspectBench(engines) {
   const rates = new Map();
+  const cpuPerCall = new Map();
+  const record = (map, key, value) => map.set(key, [...(map.get(key) ?? []), value]);
   for (const engine of engines) {
     const id = await busyboxContainer(engine.socket, { cmd: ['true'] });
     try {
-      for (let run = 0; run < runs; run++) {
+      for (let run = 0; run < inspectRuns; run++) {
         for (const [client] of rotate(inspectClients, run)) {
-          const { sequential, concurrent } = await runClient('./clients/inspect.ts', [client, engine.socket, id, engine.apiVersion, CALLS, IN_FLIGHT]);
-          for (const [mode, seconds] of [
-            ['seq', sequential],
-            ['par', concurrent],
+          const answer = await runClient('./clients/inspect.ts', [client, engine.socket, id, engine.apiVersion, CALLS, IN_FLIGHT]);
+          for (const [mode, seconds, cpu] of [
+            ['seq', answer.sequential, answer.sequentialCpu],
+            ['par', answer.concurrent, answer.concurrentCpu],
           ]) {
-            const key = `${client}/${engine.name}/${mode}`;
-            rates.set(key, [...(rates.get(key) ?? []), CALLS / seconds]);
+            record(rates, `${client}/${engine.name}/${mode}`, CALLS / seconds);
+            record(cpuPerCall, `${client}/${engine.name}/${mode}`, cpu);
           }
           progress(
-            `(b) run ${run + 1}/${runs} ${client} on ${engine.name}: ${(CALLS / sequential).toFixed(0)}/s one at a time, ${(CALLS / concurrent).toFixed(0)}/s ${IN_FLIGHT} in flight`,
+            `(b) run ${run + 1}/${inspectRuns} ${client} on ${engine.name}: ${(CALLS / answer.sequential).toFixed(0)}/s one at a time, ${(CALLS / answer.concurrent).toFixed(0)}/s ${IN_FLIGHT} in flight`,
           );
         }
       }
@@ -158,19 +163,25 @@ async function inspectBench(engines) {
     }
   }
   const cells = engines.flatMap((engine) => ['seq', 'par'].map((mode) => [engine.name, mode]));
+  const columnTitles = cells.map(([name, mode]) => `${name} ${mode === 'seq' ? '1 at a time' : `${IN_FLIGHT} in flight`}`);
   const rate = (client, [name, mode]) => median(rates.get(`${client}/${name}/${mode}`));
+  const cpu = (client, [name, mode]) => median(cpuPerCall.get(`${client}/${name}/${mode}`));
   // Neither raw client is always ahead here, so the limit of each column is the faster of the two.
   const limit = (cell) => Math.max(rate('raw-http', cell), rate('raw-undici', cell));
-  return {
-    columns: [
-      `(b) ${CALLS.toLocaleString('en')} container inspects, calls/s, × faster raw`,
-      ...cells.map(([name, mode]) => `${name} ${mode === 'seq' ? '1 at a time' : `${IN_FLIGHT} in flight`}`),
-    ],
-    rows: inspectClients.map(([client, label]) => [
-      label,
-      ...cells.map((cell) => ratioCell(rate(client, cell), limit(cell), client === 'library' ? INSPECT_TARGET : undefined)),
-    ]),
-  };
+  return [
+    {
+      columns: [`(b) ${CALLS.toLocaleString('en')} container inspects, calls/s, × faster raw`, ...columnTitles],
+      rows: inspectClients.map(([client, label]) => [
+        label,
+        ...cells.map((cell) => ratioCell(rate(client, cell), limit(cell), client === 'library' ? INSPECT_TARGET : undefined)),
+      ]),
+    },
+    // What each client itself spends per call, which the engine's pace does not blur.
+    {
+      columns: ['(b) the same calls: CPU time of the client process per call, µs, × raw node:http', ...columnTitles],
+      rows: inspectClients.map(([client, label]) => [label, ...cells.map((cell) => ratioCell(cpu(client, cell), cpu('raw-http', cell)))]),
+    },
+  ];
 }
 
 // (c) ─────────────────────────────────────────────────────────────────────────────────────────
@@ -267,8 +278,8 @@ try {
 } finally {
   if (startedEngines.length) await enginesDown(startedEngines);
 }
-const printed = ['a', 'b', 'c', 'e'].filter((part) => sections[part]).map((part) => sections[part]);
-const otherRuns = [sections.c && `${followRuns} for (c)`, sections.e && `${importRuns} for (e)`].filter(Boolean);
+const printed = ['a', 'b', 'c', 'e'].filter((part) => sections[part]).flatMap((part) => sections[part]);
+const otherRuns = [sections.b && `${inspectRuns} for (b)`, sections.c && `${followRuns} for (c)`, sections.e && `${importRuns} for (e)`].filter(Boolean);
 if (printed.length) {
   printTable(
     `Medians of ${runs} runs${otherRuns.length ? ` (${otherRuns.join(', ')})` : ''}, each client in a fresh process; ratios are to raw node:http${sections.b ? ', in (b) to the faster raw client' : ''}. Node ${process.version}, ${Math.round((Date.now() - started) / 1000)} s in all.`,

@@ -1,6 +1,7 @@
 // One client of the REST call-rate benchmark, run in a fresh process by bench/run.mjs: inspects
 // one container N times one after another, then N times with C calls in flight, and prints
-// `{"sequential":seconds,"concurrent":seconds}`.
+// `{"sequential":seconds,"concurrent":seconds,"sequentialCpu":µs,"concurrentCpu":µs}`: the wall time
+// of each phase and the CPU time (user + system) this process spent per call in it.
 // Usage: inspect.ts <client> <socket> <container id> <api version> <calls> <concurrency>
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import Docker from 'dockerode';
@@ -57,7 +58,7 @@ const inspectors: Record<string, () => () => Promise<unknown>> = {
   },
 };
 
-async function timed(total: number, inFlight: number, inspect: () => Promise<unknown>): Promise<number> {
+async function timed(total: number, inFlight: number, inspect: () => Promise<unknown>): Promise<{ seconds: number; cpu: number }> {
   let started = 0;
   const worker = async () => {
     while (started < total) {
@@ -67,13 +68,15 @@ async function timed(total: number, inFlight: number, inspect: () => Promise<unk
     }
   };
   const begin = performance.now();
+  const cpuBefore = process.cpuUsage();
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return (performance.now() - begin) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { seconds: (performance.now() - begin) / 1000, cpu: (cpu.user + cpu.system) / total };
 }
 
 const inspect = inspectors[client]!();
 await timed(200, concurrency, inspect); // warm-up: connections, JIT
 const sequential = await timed(calls, 1, inspect);
 const concurrent = await timed(calls, concurrency, inspect);
-console.log(JSON.stringify({ sequential, concurrent }));
+console.log(JSON.stringify({ sequential: sequential.seconds, concurrent: concurrent.seconds, sequentialCpu: sequential.cpu, concurrentCpu: concurrent.cpu }));
 process.exit(0);
