@@ -34,6 +34,18 @@ export type Docker<V extends ApiVersion = NewestApiVersion> = OperationSurface<V
     close(): Promise<void>;
   };
 
+/**
+ * A client of one engine. The endpoint comes from `options` (socket path, host, TLS, ssh), else
+ * from DOCKER_HOST and the Docker CLI's current context, else the default socket. Nothing connects
+ * until the first call; that call negotiates the API version unless `apiVersion` pins one.
+ *
+ * @example
+ * ```ts
+ * const docker = createDocker();
+ * const containers = await docker.containers.list({ all: true });
+ * await docker.close();
+ * ```
+ */
 export function createDocker<V extends ApiVersion = NewestApiVersion>(options: DockerOptions<V> = {}): Docker<V> {
   const connection = connect(resolveEndpoint(options));
   const context: OperationContext = {

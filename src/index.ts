@@ -10,7 +10,10 @@ export {
   type RegistryAuthOptions,
 } from './auth/index.js';
 export { apiVersions, newestApiVersion, oldestApiVersion, compareApiVersions, type ApiVersion } from './api-version.js';
+export type { NewestApiVersion } from '../generated/versions.js';
+export type { OperationId } from '../generated/operations.js';
 export type { ApiTypes } from '../generated/versions.js';
+export type { RawClient } from './raw-client.js';
 export type { OperationSurface, OperationParams, OperationParamsOf, OperationResult, OperationResultOf } from './operation-surface.js';
 // Named types for every schema (`ContainerInspect<'1.51'>`) and for each operation's parameters
 // and result (`ContainerListParams<V>`, `ContainerListResult<V>`). The four schemas whose names the
@@ -29,6 +32,7 @@ export type {
   ExecStartOptions,
   ExecStream,
   HijackedStream,
+  HijackHelpers,
   TerminalSize,
 } from './hijack/index.js';
 export {
@@ -40,6 +44,9 @@ export {
   type TerminalSessionEnd,
   type MonitorTerminalSizeOptions,
   type TerminalSizeMonitor,
+  type SizedOutput,
+  type RawModeInput,
+  type ProcessHooks,
 } from './terminal/index.js';
 export type {
   BuildHelpers,
@@ -54,6 +61,11 @@ export type {
   BuildKitVertexLog,
   BuildKitVertexWarning,
   BuildKitRange,
+  BuildOutput,
+  SecretSource,
+  SshSource,
+  DirectoryContext,
+  DirectoryContextOptions,
 } from './build/index.js';
 export { BuildStream, BuildStepError, BuildKitProgress, PlainProgressText, decodeBuildKitTrace } from './build/index.js';
 export type {
@@ -74,10 +86,12 @@ export { directoryContext } from './build/directory-context.js';
 export * from './streams/index.js';
 // Named here because a schema of the same name (reached as ApiSchemas.ProgressMessage, …) is exported too.
 export type { PluginPrivilege, ProgressDetail, ProgressMessage } from './streams/index.js';
-export { IgnoreMatcher } from './build/ignore-matcher.js';
+export { IgnoreMatcher, type ParentMatches } from './build/ignore-matcher.js';
+export type { IgnorePattern } from './build/ignore-pattern.js';
 export { parseDockerignore } from './build/dockerignore-file.js';
 export {
   DockerError,
+  type DockerErrorContext,
   DockerApiError,
   NotModifiedError,
   BadRequestError,

@@ -21,6 +21,9 @@ export {
   type BuildKitRange,
 } from './buildkit-status.js';
 export type { DirectoryContext, DirectoryContextOptions } from './directory-context.js';
+export type { BuildOutput } from './session/build-output.js';
+export type { SecretSource } from './session/secrets.js';
+export type { SshSource } from './session/ssh-forward.js';
 
 export interface BuildHelpers<V extends ApiVersion> {
   /**
