@@ -273,11 +273,13 @@ describe.each(targets())('image I/O on $label', ({ docker, engine, apiVersion, c
       expect(messages.map((m) => m.stream)).toContain(`STEP 2/2: RUN echo ${run} > /run-id\n`);
       expect(await buildCacheRecords(engine.socket)).toEqual([]);
 
+      // One call at a time: a second call made up front could be refused while the first is
+      // awaited, before anything handles its rejection.
       for (const refused of [
-        docker.images.buildPrune({ all: true, filters: { id: [`no-such-record-${run}`] } }),
-        docker.images.buildCancel({ id: `no-such-build-${run}` }),
+        () => docker.images.buildPrune({ all: true, filters: { id: [`no-such-record-${run}`] } }),
+        () => docker.images.buildCancel({ id: `no-such-build-${run}` }),
       ]) {
-        const error = await refused.catch((e: unknown) => e);
+        const error = await refused().catch((e: unknown) => e);
         expect(error).toBeInstanceOf(NotFoundError);
         expect((error as NotFoundError).status).toBe(404);
       }
