@@ -129,7 +129,14 @@ describe.each(targets())('exec on $label', ({ docker, engine, apiVersion }) => {
     expect(await session.exitCode()).toBe(137);
   });
 
-  it('a container removed mid-session: exec.run gives the output so far with 137, or NotFoundError once the exec is gone with it; never a success', async () => {
+  // An exec inspected after its container's removal: 404 everywhere, except that Podman 4.3,
+  // mid-removal, reports its own failed lookup as a 500 that says "no such container".
+  const expectGoneWithItsContainer = (outcome: unknown) => {
+    if (isPodman(engine) && outcome instanceof ServerError) expect(outcome.message).toMatch(/no such container/);
+    else expect(outcome, String(outcome)).toBeInstanceOf(NotFoundError);
+  };
+
+  it('a container removed mid-session: exec.run gives the output so far with 137, or NotFoundError once the exec is gone with it (Podman 4.3, while it is still removing the container, may answer 500 "no such container": ServerError); never a success', async () => {
     const doomed = await create(['sleep', '600']);
     await docker.containers.start({ id: doomed });
     const running = docker.exec.run(doomed, ['sh', '-c', 'echo before; touch /tmp/ran; sleep 30; echo after']).catch((caught: unknown) => caught);
@@ -143,12 +150,12 @@ describe.each(targets())('exec on $label', ({ docker, engine, apiVersion }) => {
     await docker.containers.delete({ id: doomed, force: true });
     const result = await running;
     // Which one depends on whether the exec is inspected before the engine has forgotten it.
-    if (result instanceof Error) expect(result, String(result)).toBeInstanceOf(NotFoundError);
+    if (result instanceof Error) expectGoneWithItsContainer(result);
     else expect(result).toEqual({ stdout: 'before\n', stderr: '', exitCode: 137 });
     expect(await started.ended).toBe('started\n');
     await expect(session.done).resolves.toBeUndefined();
     // exitCode() asks after the removal: the exec went with its container.
-    await expect(session.exitCode()).rejects.toBeInstanceOf(NotFoundError);
+    expectGoneWithItsContainer(await session.exitCode().catch((caught: unknown) => caught));
   });
 
   it('a proxy that ends the connection in an orderly way mid-exec: exec.run and execStart reject with DockerConnectionError, never truncated output', async () => {
