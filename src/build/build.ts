@@ -12,8 +12,8 @@ import { openOperation, type OpenedAnswer, type OperationContext } from '../requ
 import { sendFailure, tarBody } from '../archive/tar-source.js';
 import { BuildStream } from './build-stream.js';
 import { engineBuilder, type Builder } from './builder-choice.js';
-import { directoryContext } from './directory-context.js';
-import { openBuildSession, type BuildSession } from './session/build-session.js';
+import { directoryContext, sessionContext } from './directory-context.js';
+import { openBuildSession, type BuildSession, type BuildSessionOptions } from './session/build-session.js';
 import type { BuildOutput } from './session/build-output.js';
 import type { SecretSource } from './session/secrets.js';
 import type { SshSource } from './session/ssh-forward.js';
@@ -69,26 +69,39 @@ export type BuildOptions<V extends ApiVersion = ApiVersion> = Omit<ImageBuildQue
    * resolves once it is all written, without an image ID.
    */
   output?: BuildOutput;
+  /**
+   * How a folder context reaches a BuildKit build: `tar` (the default) packs it into the request;
+   * `session` lets the engine read it over the build's session, as the Docker CLI's BuildKit
+   * client does: the engine applies the .dockerignore, and on a later build of the same folder it
+   * asks only for the files that changed.
+   */
+  contextTransfer?: 'tar' | 'session';
   signal?: AbortSignal;
 };
 
 export function build<V extends ApiVersion>(context: OperationContext, options: BuildOptions<V>): BuildStream {
-  const { context: source, remote, dockerfile, t, registryAuth, builder, version, signal, secrets, ssh, output, ...query } = options;
+  const { context: source, remote, dockerfile, t, registryAuth, builder, version, signal, secrets, ssh, output, contextTransfer, ...query } = options;
   let written: Promise<void> | undefined;
   const asked = askedBuilder(builder, version);
   if ((source === undefined) === (remote === undefined)) {
     throw new DockerUsageError('build needs exactly one of `context` (a folder or a tar archive) and `remote` (a URL)', { operation: 'ImageBuild' });
   }
+  const synced = syncedContext(contextTransfer, source, asked, query.session);
   const open = async (): Promise<OpenedAnswer> => {
     // Before the context is packed, so a failing credential lookup leaves no tar stream open.
     const registryConfig = registryAuth ?? (await buildRegistryConfig(context.cliConfig, signal));
     const chosen = asked ?? (await engineBuilder(context));
+    if (synced && chosen === 'classic') throw new DockerUsageError(CLASSIC_SYNC, { operation: 'ImageBuild' });
+    const fromSession = synced ? await sessionContext(synced, dockerfile) : undefined;
     // A caller who names a session of their own serves it themselves.
-    const session = query.session === undefined ? await sessionFor(context, chosen, { secrets, ssh, output, registryAuth, signal }) : undefined;
+    const session =
+      query.session === undefined
+        ? await sessionFor(context, chosen, { secrets, ssh, output, registryAuth, signal, folders: fromSession?.folders, sharedKey: fromSession?.sharedKey })
+        : undefined;
     written = session?.written;
     let body: Awaited<ReturnType<typeof buildBody>>;
     try {
-      body = await buildBody(source, dockerfile, chosen, signal);
+      body = fromSession ? undefined : await buildBody(source, dockerfile, chosen, signal);
     } catch (error) {
       session?.close();
       throw error;
@@ -96,8 +109,9 @@ export function build<V extends ApiVersion>(context: OperationContext, options: 
     const values: Record<string, unknown> = {
       ...query,
       t: typeof t === 'string' ? [t] : t,
-      remote,
-      dockerfile: body?.dockerfile ?? dockerfile,
+      // What the engine calls a context its client serves over the session.
+      remote: fromSession ? 'client-session' : remote,
+      dockerfile: fromSession?.dockerfile ?? body?.dockerfile ?? dockerfile,
       version: version ?? VERSION_OF[chosen],
       'X-Registry-Config': registryConfig,
       session: session?.id ?? query.session,
@@ -120,6 +134,20 @@ export function build<V extends ApiVersion>(context: OperationContext, options: 
 
 const VERSION_OF: Record<Builder, string> = { buildkit: '2', classic: '1' };
 
+const CLASSIC_SYNC = "contextTransfer 'session' needs BuildKit; this build uses the classic builder";
+
+/** The folder to serve over the session, when the context goes that way; checks what can be checked before anything is sent. */
+function syncedContext(transfer: unknown, source: BuildOptions['context'], builder: Builder | undefined, ownSession: unknown): string | undefined {
+  if (transfer === undefined || transfer === 'tar') return undefined;
+  const context = { operation: 'ImageBuild' };
+  if (transfer !== 'session') throw new DockerUsageError(`contextTransfer must be 'tar' or 'session', not ${JSON.stringify(transfer)}`, context);
+  if (typeof source !== 'string') throw new DockerUsageError("contextTransfer 'session' needs a folder as the context", context);
+  if (builder === 'classic') throw new DockerUsageError(CLASSIC_SYNC, context);
+  if (ownSession !== undefined)
+    throw new DockerUsageError("contextTransfer 'session' serves the context on a session of its own; leave `session` out", context);
+  return source;
+}
+
 /**
  * A BuildKit build gets a session, as the Docker CLI gives it one: through it the engine asks for
  * registry credentials when it pulls a base image, and for the secrets and ssh agents the
@@ -129,9 +157,9 @@ const VERSION_OF: Record<Builder, string> = { buildkit: '2', classic: '1' };
 async function sessionFor(
   context: OperationContext,
   builder: Builder,
-  options: { secrets?: BuildOptions['secrets']; ssh?: BuildOptions['ssh']; output?: BuildOutput; registryAuth?: RegistryConfig; signal?: AbortSignal },
+  options: Omit<BuildSessionOptions, 'registryAuth'> & { registryAuth?: RegistryConfig },
 ): Promise<BuildSession | undefined> {
-  const needed = options.secrets !== undefined || options.ssh !== undefined || options.output !== undefined;
+  const needed = options.secrets !== undefined || options.ssh !== undefined || options.output !== undefined || options.folders !== undefined;
   if (builder === 'classic') {
     if (needed)
       throw new DockerUsageError('secrets, ssh forwarding and outputs need BuildKit; this build uses the classic builder', { operation: 'ImageBuild' });
@@ -147,7 +175,11 @@ async function sessionFor(
     if (!unserved || options.signal?.aborted) throw error;
     if (needed) {
       const why = error instanceof NotFoundError ? 'this engine serves none (POST /session answered 404)' : `the session could not be opened: ${error.message}`;
-      throw new DockerUsageError(`secrets, ssh forwarding and outputs need a BuildKit session, and ${why}`, { operation: 'ImageBuild' }, { cause: error });
+      throw new DockerUsageError(
+        `secrets, ssh forwarding, outputs and a context sent over the session need a BuildKit session, and ${why}`,
+        { operation: 'ImageBuild' },
+        { cause: error },
+      );
     }
     return undefined;
   }

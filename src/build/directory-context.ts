@@ -18,7 +18,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { lstatSync } from 'node:fs';
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { hostname } from 'node:os';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DockerignoreError, TarSourceError } from '../errors.js';
 import { asSourceError, DirectoryTarStream, type GeneratedEntry } from '../archive/directory-tar.js';
@@ -78,6 +79,30 @@ export async function directoryContext(folder: string, options: DirectoryContext
     tar: new DirectoryTarStream(root, { filter, generated, omit: new Set(generated.map((entry) => entry.name)), signal: options.signal }),
     dockerfile: name,
     ignoreFile: ignore?.path,
+  };
+}
+
+/** A folder context as BuildKit reads it over the session: the folders it may ask for, by name. */
+export interface SessionContext {
+  folders: { context: string; dockerfile: string };
+  /** The Dockerfile's name in its folder, for /build's `dockerfile` parameter. */
+  dockerfile: string;
+  /** The same for every build of this folder on this machine, so the engine can send only changes. */
+  sharedKey: string;
+}
+
+/**
+ * For a build that takes its context over the session, as the Docker CLI's BuildKit client does:
+ * the engine's frontend reads the .dockerignore itself and asks for what it leaves.
+ */
+export async function sessionContext(folder: string, dockerfileOption?: string): Promise<SessionContext> {
+  const root = await contextRoot(folder);
+  const { realPath } = await locateDockerfile(folder, root, dockerfileOption);
+  // The resolved path: a link to a Dockerfile elsewhere would reach the engine as the link alone.
+  return {
+    folders: { context: root, dockerfile: dirname(realPath) },
+    dockerfile: basename(realPath),
+    sharedKey: createHash('sha256').update(`${hostname()}\0${root}`).digest('hex'),
   };
 }
 

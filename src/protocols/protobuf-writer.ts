@@ -1,10 +1,11 @@
 // Writes the protobuf wire format for the handful of small messages the client answers with over a
 // BuildKit session (a secret's bytes, registry credentials, a health status, ssh agent traffic):
-// strings, byte runs and non-negative varints, nothing else. The reading side is protobuf-wire.ts;
+// strings, byte runs and non-negative varints (a bigint where a value outgrows 2^53, as a file time
+// in nanoseconds does), nothing else. The reading side is protobuf-wire.ts;
 // see there for why no protobuf library is used.
 
 /** One field of a message: text or bytes (length-delimited), or a non-negative integer (varint). */
-export type OutgoingField = { readonly number: number; readonly bytes: string | Uint8Array } | { readonly number: number; readonly varint: number };
+export type OutgoingField = { readonly number: number; readonly bytes: string | Uint8Array } | { readonly number: number; readonly varint: number | bigint };
 
 const LENGTH_DELIMITED = 2;
 const VARINT = 0;
@@ -24,14 +25,15 @@ export function encodeMessage(fields: readonly OutgoingField[]): Buffer {
   return Buffer.concat(parts);
 }
 
-function varint(value: number): Buffer {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`a varint must be a non-negative safe integer, not ${value}`);
+function varint(value: number | bigint): Buffer {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`a varint must be a non-negative safe integer, not ${value}`);
+  let rest = BigInt(value);
+  if (rest < 0n || rest >= 2n ** 64n) throw new RangeError(`a varint must be a non-negative 64-bit integer, not ${value}`);
   const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
+  while (rest >= 0x80n) {
+    bytes.push(Number(rest & 0x7fn) | 0x80);
+    rest >>= 7n;
   }
-  bytes.push(rest);
+  bytes.push(Number(rest));
   return Buffer.from(bytes);
 }

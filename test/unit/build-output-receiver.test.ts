@@ -46,7 +46,7 @@ async function receive(folder: string, script: (Buffer | 'await-fin')[]): Promis
       else yield step;
     }
   }
-  await receiveFolder(folder, packets(), (message) => {
+  await receiveFolder(folder, packets(), async (message) => {
     const type = Number([...wireFields(message)].find((field) => field.number === 1)?.integer ?? 0n);
     sent.push(type);
     if (type === 3) finSeen();

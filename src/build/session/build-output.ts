@@ -39,7 +39,7 @@ export function outputMethods(output: BuildOutput): { methods: Map<string, GrpcM
   });
   // Handled by whoever awaits the build; unhandled until then would crash a program that does not.
   written.catch(() => undefined);
-  const receive = async (incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => void) => {
+  const receive = async (incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => Promise<void>) => {
     try {
       if (output.type === 'local') await receiveFolder(output.dest, incoming, send);
       else await writeTar(incoming, output.to);

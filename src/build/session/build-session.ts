@@ -1,7 +1,8 @@
 // A BuildKit session for one build: `POST /session` upgraded to h2c, on which this client serves
-// the engine what the build asks for as it runs: secrets, ssh agents, registry credentials, and the
-// health check the engine uses to tell a live session from a dead one. The build names the session
-// with its `session` parameter; the session ends when the build does.
+// the engine what the build asks for as it runs: the context (when it is not sent as a tar), secrets,
+// ssh agents, registry credentials, and the health check the engine uses to tell a live session
+// from a dead one. The build names the session with its `session` parameter; the session ends when
+// the build does.
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import type { RegistryAuthConfig } from '../../auth/auth-config.js';
@@ -10,6 +11,7 @@ import { upgradeOperation, type OperationContext } from '../../request/operation
 import { checkOutput, outputMethods, type BuildOutput } from './build-output.js';
 import { serveGrpc, type GrpcMethod } from './grpc-host.js';
 import { registryCredentialMethods } from './registry-credentials.js';
+import { contextSyncMethods, type SyncedFolders } from './context-sync.js';
 import { checkSecrets, secretMethods, type SecretSource } from './secrets.js';
 import { prepareSshAgents, sshMethods, type SshSource } from './ssh-forward.js';
 
@@ -20,6 +22,13 @@ export interface BuildSessionOptions {
   registryAuth?: Readonly<Record<string, RegistryAuthConfig>>;
   /** Where the result goes instead of the image store. */
   output?: BuildOutput;
+  /** Local folders the engine reads over the session (the context and the Dockerfile's folder), by name. */
+  folders?: SyncedFolders;
+  /**
+   * What the engine files the folders it receives under: the same key for the same folder lets
+   * the next build receive only what changed. Default: one of its own per session.
+   */
+  sharedKey?: string;
   signal?: AbortSignal;
 }
 
@@ -47,6 +56,7 @@ export async function openBuildSession(context: OperationContext, options: Build
     ...(options.secrets ? secretMethods(options.secrets) : []),
     ...(agents ? sshMethods(agents) : []),
     ...(output?.methods ?? []),
+    ...(options.folders ? contextSyncMethods(options.folders) : []),
   ]);
   // BuildKit's own IDs are 25 base-36 characters; any unique token will do.
   const id = randomBytes(16).toString('hex');
@@ -58,7 +68,7 @@ export async function openBuildSession(context: OperationContext, options: Build
       {
         'X-Docker-Expose-Session-Uuid': id,
         'X-Docker-Expose-Session-Name': 'docker-engine-typed',
-        'X-Docker-Expose-Session-Sharedkey': id,
+        'X-Docker-Expose-Session-Sharedkey': options.sharedKey ?? id,
         'X-Docker-Expose-Session-Grpc-Method': [...methods.keys()],
       },
       { signal: options.signal },

@@ -44,7 +44,7 @@ interface Packet {
 }
 
 /** Writes what the engine sends into `folder` (created if missing); `send` carries the receiver's packets back. */
-export async function receiveFolder(folder: string, incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => void): Promise<void> {
+export async function receiveFolder(folder: string, incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => Promise<void>): Promise<void> {
   await mkdir(folder, { recursive: true });
   const entries: Entry[] = [];
   const links = new Set<string>();

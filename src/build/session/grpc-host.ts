@@ -10,8 +10,12 @@ import { frameMessage, GRPC_INTERNAL, GRPC_OK, GRPC_UNIMPLEMENTED, GrpcMessageRe
 /** Answers one request message with one message (a unary method). */
 export type UnaryMethod = (request: Buffer, metadata: IncomingHttpHeaders) => Buffer | Promise<Buffer>;
 
-/** Reads the caller's messages and sends its own until either side is done (a bidirectional stream). */
-export type StreamingMethod = (incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => void, metadata: IncomingHttpHeaders) => Promise<void>;
+/**
+ * Reads the caller's messages and sends its own until either side is done (a bidirectional
+ * stream). `send` resolves once the stream takes more (or has closed): a method sending much
+ * awaits it, so what it sends is not held in memory.
+ */
+export type StreamingMethod = (incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => Promise<void>, metadata: IncomingHttpHeaders) => Promise<void>;
 
 export type GrpcMethod = { readonly unary: UnaryMethod } | { readonly streaming: StreamingMethod };
 
@@ -28,8 +32,9 @@ export function serveGrpc(socket: Duplex, methods: ReadonlyMap<string, GrpcMetho
   server.on('session', (opened: Http2Session) => {
     session = opened;
   });
-  server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => {
-    const path = headers[':path'] ?? '';
+  server.on('stream', (stream: ServerHttp2Stream, joined: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+    const path = joined[':path'] ?? '';
+    const headers = metadataOf(rawHeaders);
     const method = methods.get(path);
     if (!method) return finishEarly(stream, new GrpcStatusError(GRPC_UNIMPLEMENTED, `${path} is not served by this client`));
     const run = 'unary' in method ? answerUnary(stream, headers, method.unary) : answerStreaming(stream, headers, method.streaming);
@@ -50,10 +55,29 @@ export function serveGrpc(socket: Duplex, methods: ReadonlyMap<string, GrpcMetho
   };
 }
 
-/** The request's messages, as they arrive; a malformed stream throws a GrpcStatusError. */
+/**
+ * The request's headers with a repeated key's values kept apart, as gRPC metadata means them
+ * (node:http2 joins them with commas, and a value such as a file pattern may hold a comma itself).
+ */
+function metadataOf(rawHeaders: string[]): IncomingHttpHeaders {
+  const metadata: Record<string, string | string[]> = {};
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const key = rawHeaders[index]!.toLowerCase();
+    const value = rawHeaders[index + 1]!;
+    const earlier = metadata[key];
+    metadata[key] = earlier === undefined ? value : [...(Array.isArray(earlier) ? earlier : [earlier]), value];
+  }
+  return metadata;
+}
+
+/**
+ * The request's messages, as they arrive; a malformed stream throws a GrpcStatusError. A method
+ * that stops reading early leaves the stream open, so its answer and status can still be sent
+ * (destroying it would reset the call, which the engine reads as a cancellation).
+ */
 async function* messagesOf(stream: ServerHttp2Stream): AsyncGenerator<Buffer> {
   const reader = new GrpcMessageReader();
-  for await (const chunk of stream) yield* reader.push(chunk as Buffer);
+  for await (const chunk of stream.iterator({ destroyOnReturn: false })) yield* reader.push(chunk as Buffer);
   reader.end();
 }
 
@@ -76,11 +100,26 @@ async function answerStreaming(stream: ServerHttp2Stream, headers: IncomingHttpH
   let failure: GrpcStatusError | undefined;
   respond(stream, () => failure);
   try {
-    await method(messagesOf(stream), (message) => stream.closed || stream.write(frameMessage(message)), headers);
+    await method(messagesOf(stream), (message) => sendMessage(stream, message), headers);
   } catch (error) {
     failure = asStatus(error);
   }
   if (!stream.closed) stream.end();
+}
+
+const TAKEN = Promise.resolve();
+
+function sendMessage(stream: ServerHttp2Stream, message: Uint8Array): Promise<void> {
+  if (stream.closed || stream.write(frameMessage(message))) return TAKEN;
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+  });
 }
 
 /** Sends the answer's headers; once the body ends, the trailers carry OK or the failure `outcome` then names. */

@@ -70,7 +70,7 @@ export function sshMethods(agents: SshAgents): Map<string, GrpcMethod> {
     socketOf(id);
     return encodeMessage([]);
   };
-  const forwardAgent = async (incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => void, metadata: Record<string, unknown>) => {
+  const forwardAgent = async (incoming: AsyncIterable<Buffer>, send: (message: Uint8Array) => Promise<void>, metadata: Record<string, unknown>) => {
     const named = metadata[SSH_ID_METADATA];
     const agent = connect(socketOf(String(Array.isArray(named) ? named[0] : (named ?? ''))));
     try {

@@ -1,0 +1,193 @@
+// Sends a local folder to the engine over the session (a BuildKit build's context, or the folder
+// of its Dockerfile) in fsutil's file-sync protocol, from the sending side: one stat packet per
+// entry in walk order (a folder before what it holds, names in byte order), then an empty one.
+// The engine asks by index (REQ) for the regular files whose content it lacks, gets each in data
+// packets closed by an empty one, and ends with FIN, answered with FIN. An engine that kept the
+// folder from an earlier build under the same shared key asks only for what changed, so a second
+// build of an unchanged context moves its stats and nothing else. folder-receiver.ts is the
+// receiving side of the same protocol.
+import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
+import { GRPC_INVALID_ARGUMENT, GrpcStatusError } from '../../protocols/grpc-messages.js';
+import { wireFields } from '../../protocols/protobuf-wire.js';
+import { encodeMessage, type OutgoingField } from '../../protocols/protobuf-writer.js';
+
+// Packet.type values.
+const STAT = 0;
+const REQUEST = 1;
+const DATA = 2;
+const FIN = 3;
+const ERROR = 4;
+
+// Go's os.FileMode bits, which the protocol's modes are.
+const GO_DIR = 2 ** 31;
+const GO_SYMLINK = 2 ** 27;
+const GO_SETUID = 2 ** 23;
+const GO_SETGID = 2 ** 22;
+const GO_STICKY = 2 ** 20;
+
+/** fsutil sends file content in pieces of this size. */
+const DATA_PIECE = 32 * 1024;
+
+/** Which entries of the folder are sent; paths are slash paths relative to it. */
+export interface SyncSelection {
+  /** Whether `path` is left out; a folder left out is not entered. */
+  excluded(path: string, isFolder: boolean): boolean;
+  /** Whether a folder that is not sent itself must still be walked for what it may hold. */
+  entered(path: string): boolean;
+}
+
+/** What a transfer moved: entries listed, and the files (and their bytes) the engine asked for. */
+export interface FolderTransfer {
+  entries: number;
+  files: number;
+  bytes: number;
+}
+
+type Send = (message: Uint8Array) => Promise<void>;
+
+interface Folder {
+  path: string;
+  fsPath: string;
+  names: string[];
+  next: number;
+  /** False for a folder not sent itself, whose stat goes out once something inside it is. */
+  sent: boolean;
+}
+
+/** Sends `root` as `selection` picks its entries; resolves once the engine has said FIN. */
+export async function sendFolder(root: string, selection: SyncSelection, incoming: AsyncIterable<Buffer>, send: Send): Promise<FolderTransfer> {
+  const transfer: FolderTransfer = { entries: 0, files: 0, bytes: 0 };
+  const files = new Map<number, string>();
+  let walkFailure: { error: unknown } | undefined;
+  const listed = listEntries(root, selection, files, transfer, send).catch(async (error: unknown) => {
+    walkFailure = { error };
+    await send(encodePacket(ERROR, 0, error instanceof Error ? error.message : String(error)));
+  });
+  for await (const message of incoming) {
+    const packet = decodePacket(message);
+    if (packet.type === REQUEST) {
+      const fsPath = files.get(packet.id);
+      if (fsPath === undefined)
+        throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the engine asked for entry ${packet.id}, which is not a file that was listed`);
+      transfer.files++;
+      transfer.bytes += await sendContent(packet.id, fsPath, send);
+    } else if (packet.type === FIN) {
+      await listed;
+      if (walkFailure) throw walkFailure.error;
+      await send(encodePacket(FIN));
+      return transfer;
+    } else if (packet.type === ERROR) {
+      throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the engine could not take the folder: ${packet.data.toString('utf8')}`);
+    } else {
+      throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `an unexpected file-sync packet (type ${packet.type})`);
+    }
+  }
+  await listed;
+  if (walkFailure) throw walkFailure.error;
+  throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, 'the engine ended the transfer before saying it had everything');
+}
+
+/** The stat packets of every entry `selection` keeps, then the empty one that ends the list. */
+async function listEntries(root: string, selection: SyncSelection, files: Map<number, string>, transfer: FolderTransfer, send: Send): Promise<void> {
+  const stack: Folder[] = [{ path: '', fsPath: root, names: sortedNames(root), next: 0, sent: true }];
+  const statOf = async (path: string, fsPath: string, stats: BigIntStats) => {
+    const index = transfer.entries++;
+    if (stats.isFile()) files.set(index, fsPath);
+    await send(encodePacket(STAT, 0, undefined, statFields(path, fsPath, stats)));
+  };
+  while (stack.length > 0) {
+    const folder = stack[stack.length - 1]!;
+    const name = folder.names[folder.next++];
+    if (name === undefined) {
+      stack.pop();
+      continue;
+    }
+    const path = folder.path ? `${folder.path}/${name}` : name;
+    const fsPath = `${folder.fsPath}/${name}`;
+    const stats = lstatSync(fsPath, { bigint: true, throwIfNoEntry: false });
+    // Gone since its folder was read, or a socket or device, which a context cannot carry.
+    if (!stats || !(stats.isDirectory() || stats.isFile() || stats.isSymbolicLink())) continue;
+    const isFolder = stats.isDirectory();
+    if (selection.excluded(path, isFolder)) {
+      if (isFolder && selection.entered(path)) stack.push({ path, fsPath, names: sortedNames(fsPath), next: 0, sent: false });
+      continue;
+    }
+    // Folders entered only for what they hold are listed once something inside them is sent.
+    for (const pending of stack) {
+      if (pending.sent) continue;
+      pending.sent = true;
+      await statOf(pending.path, pending.fsPath, lstatSync(pending.fsPath, { bigint: true }));
+    }
+    await statOf(path, fsPath, stats);
+    if (isFolder) stack.push({ path, fsPath, names: sortedNames(fsPath), next: 0, sent: true });
+  }
+  await send(encodePacket(STAT));
+}
+
+/** A file's content as data packets, then the empty one that ends it; returns its size. */
+async function sendContent(id: number, fsPath: string, send: Send): Promise<number> {
+  const fd = openSync(fsPath, 'r');
+  let total = 0;
+  try {
+    for (;;) {
+      const piece = Buffer.allocUnsafe(DATA_PIECE);
+      const read = readSync(fd, piece, 0, DATA_PIECE, null);
+      if (read === 0) break;
+      total += read;
+      await send(encodePacket(DATA, id, piece.subarray(0, read)));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  await send(encodePacket(DATA, id));
+  return total;
+}
+
+// Byte order, as Go sorts names (JavaScript's own order differs above U+FFFF).
+function sortedNames(fsPath: string): string[] {
+  return readdirSync(fsPath).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+// fsutil's Stat: path = 1, mode = 2, uid = 3, gid = 4, size = 5, modTime = 6 (ns), linkname = 7.
+// Owner 0:0, as the Docker CLI sends it: a context's files belong to root in the image.
+function statFields(path: string, fsPath: string, stats: BigIntStats): OutgoingField[] {
+  const fields: OutgoingField[] = [
+    { number: 1, bytes: path },
+    { number: 2, varint: goMode(stats) },
+  ];
+  if (!stats.isDirectory() && stats.size > 0n) fields.push({ number: 5, varint: stats.size });
+  if (stats.mtimeNs > 0n) fields.push({ number: 6, varint: stats.mtimeNs });
+  if (stats.isSymbolicLink()) fields.push({ number: 7, bytes: readlinkSync(fsPath) });
+  return fields;
+}
+
+function goMode(stats: BigIntStats): number {
+  const mode = Number(stats.mode);
+  let go = mode & 0o777;
+  if (mode & 0o4000) go += GO_SETUID;
+  if (mode & 0o2000) go += GO_SETGID;
+  if (mode & 0o1000) go += GO_STICKY;
+  if (stats.isDirectory()) go += GO_DIR;
+  if (stats.isSymbolicLink()) go += GO_SYMLINK;
+  return go;
+}
+
+function encodePacket(type: number, id = 0, data?: string | Uint8Array, stat?: OutgoingField[]): Buffer {
+  // proto3 leaves zero values out.
+  const fields: OutgoingField[] = [];
+  if (type) fields.push({ number: 1, varint: type });
+  if (stat) fields.push({ number: 2, bytes: encodeMessage(stat) });
+  if (id) fields.push({ number: 3, varint: id });
+  if (data !== undefined && data.length > 0) fields.push({ number: 4, bytes: data });
+  return encodeMessage(fields);
+}
+
+function decodePacket(message: Uint8Array): { type: number; id: number; data: Buffer } {
+  const packet = { type: STAT, id: 0, data: Buffer.alloc(0) };
+  for (const field of wireFields(message)) {
+    if (field.number === 1) packet.type = Number(field.integer);
+    else if (field.number === 3) packet.id = Number(field.integer);
+    else if (field.number === 4) packet.data = Buffer.from(field.bytes);
+  }
+  return packet;
+}
