@@ -183,48 +183,59 @@ describe.each(dockerEngines)('BuildKit builds on $name $version, beside the Dock
     return { Env: Config?.Env, Cmd: Config?.Cmd, Labels: Config?.Labels, User: Config?.User, WorkingDir: Config?.WorkingDir };
   }
 
-  it.each(corpus.map((testCase) => [testCase.name, testCase] as const))('%s: the same files and config as the CLI builds', async (_name, testCase) => {
-    const dir = folder(`${engine.name}-${testCase.name.replace(/\W+/g, '-')}`, testCase.dockerfile, testCase.files, testCase.dockerfilePath);
-    const context = join(dir, testCase.contextPath ?? '.');
-    const dockerfile = testCase.dockerfilePath && join(dir, testCase.dockerfilePath);
-    const [ours, theirs] = [`buildkit-lib-${run}:${images.length}`, `buildkit-cli-${run}:${images.length}`];
-    images.push(ours, theirs);
-    const args = ['build', '--quiet', '--tag', theirs];
-    if (dockerfile) args.push('--file', dockerfile);
-    if (testCase.target) args.push('--target', testCase.target);
-    for (const [name, value] of Object.entries(testCase.buildargs ?? {})) args.push('--build-arg', `${name}=${value}`);
+  it.each(corpus.map((testCase) => [testCase.name, testCase] as const))(
+    '%s: the same files and config as the CLI builds, the context sent as a tar and over the session',
+    async (_name, testCase) => {
+      const dir = folder(`${engine.name}-${testCase.name.replace(/\W+/g, '-')}`, testCase.dockerfile, testCase.files, testCase.dockerfilePath);
+      const context = join(dir, testCase.contextPath ?? '.');
+      const dockerfile = testCase.dockerfilePath && join(dir, testCase.dockerfilePath);
+      const [ours, synced, theirs] = [`buildkit-lib-${run}:${images.length}`, `buildkit-sync-${run}:${images.length}`, `buildkit-cli-${run}:${images.length}`];
+      images.push(ours, synced, theirs);
+      const args = ['build', '--quiet', '--tag', theirs];
+      if (dockerfile) args.push('--file', dockerfile);
+      if (testCase.target) args.push('--target', testCase.target);
+      for (const [name, value] of Object.entries(testCase.buildargs ?? {})) args.push('--build-arg', `${name}=${value}`);
 
-    const stream = docker.build({ context, dockerfile, t: ours, target: testCase.target, buildargs: testCase.buildargs });
-    if (testCase.refusedBy?.engine === engine.name) {
-      const refusal = await stream.done.catch((error: unknown) => error);
-      expect(refusal).toBeInstanceOf(DockerStreamError);
-      expect((refusal as Error).message).toMatch(testCase.refusedBy.message);
-      expect(await cli.run(engine.socket, [...args, context]).catch((error: Error) => error.message)).toMatch(testCase.refusedBy.message);
-      return;
-    }
-    const messages: BuildMessage[] = [];
-    for await (const message of stream) messages.push(message);
-    const { imageId } = await stream.done;
-    expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
-    // BuildKit was chosen without being asked: its trace records came, and no classic `Step 1/N` text.
-    expect(messages.filter((message) => message.trace).length).toBeGreaterThan(3);
-    expect(messages.some((message) => message.stream?.startsWith('Step 1/'))).toBe(false);
-    expect(stream.buildkit.completed).toBe(stream.buildkit.steps.size);
+      const options = { context, dockerfile, target: testCase.target, buildargs: testCase.buildargs };
+      const stream = docker.build({ ...options, t: ours });
+      if (testCase.refusedBy?.engine === engine.name) {
+        for (const refused of [stream, docker.build({ ...options, t: synced, contextTransfer: 'session' })]) {
+          const refusal = await refused.done.catch((error: unknown) => error);
+          expect(refusal).toBeInstanceOf(DockerStreamError);
+          expect((refusal as Error).message).toMatch(testCase.refusedBy.message);
+        }
+        expect(await cli.run(engine.socket, [...args, context]).catch((error: Error) => error.message)).toMatch(testCase.refusedBy.message);
+        return;
+      }
+      const messages: BuildMessage[] = [];
+      for await (const message of stream) messages.push(message);
+      const { imageId } = await stream.done;
+      expect(imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
+      // BuildKit was chosen without being asked: its trace records came, and no classic `Step 1/N` text.
+      expect(messages.filter((message) => message.trace).length).toBeGreaterThan(3);
+      expect(messages.some((message) => message.stream?.startsWith('Step 1/'))).toBe(false);
+      expect(stream.buildkit.completed).toBe(stream.buildkit.steps.size);
 
-    await cli.run(engine.socket, [...args, context]);
+      await cli.run(engine.socket, [...args, context]);
 
-    expect(await config(ours)).toEqual(await config(theirs));
-    const [mine, reference] = await Promise.all([files(ours), files(theirs)]);
-    if (testCase.dockerfileSentInto !== undefined) {
-      const extra = [...mine.keys()].filter((path) => !reference.has(path));
-      expect(extra).toEqual([expect.stringMatching(new RegExp(`^${testCase.dockerfileSentInto}\\.dockerfile\\.[0-9a-f]{20}$`))]);
-      expect(mine.get(extra[0]!)!.sha256).toBe(createHash('sha256').update(`${testCase.dockerfile}\n`).digest('hex'));
-      mine.delete(extra[0]!);
-    }
-    expect(mine.size).toBeGreaterThan(100);
-    expect(Object.fromEntries(mine)).toEqual(Object.fromEntries(reference));
-    for (const [path, present] of Object.entries(testCase.expectFiles ?? {})) expect([path, mine.has(path)]).toEqual([path, present]);
-  });
+      expect(await config(ours)).toEqual(await config(theirs));
+      const [mine, reference] = await Promise.all([files(ours), files(theirs)]);
+      if (testCase.dockerfileSentInto !== undefined) {
+        const extra = [...mine.keys()].filter((path) => !reference.has(path));
+        expect(extra).toEqual([expect.stringMatching(new RegExp(`^${testCase.dockerfileSentInto}\\.dockerfile\\.[0-9a-f]{20}$`))]);
+        expect(mine.get(extra[0]!)!.sha256).toBe(createHash('sha256').update(`${testCase.dockerfile}\n`).digest('hex'));
+        mine.delete(extra[0]!);
+      }
+      expect(mine.size).toBeGreaterThan(100);
+      expect(Object.fromEntries(mine)).toEqual(Object.fromEntries(reference));
+      for (const [path, present] of Object.entries(testCase.expectFiles ?? {})) expect([path, mine.has(path)]).toEqual([path, present]);
+
+      // Over the session the engine reads the Dockerfile from its own folder: no extra entry, even where the tar needed one.
+      await docker.build({ ...options, t: synced, contextTransfer: 'session' }).done;
+      expect(await config(synced)).toEqual(await config(theirs));
+      expect(Object.fromEntries(await files(synced))).toEqual(Object.fromEntries(reference));
+    },
+  );
 
   // Not with nocache, which gives BuildKit's steps empty cache mounts too (measured on 20.10 and 28.5):
   // a build argument the step uses makes it run again.

@@ -1,12 +1,14 @@
-// The differential proof of the .dockerignore rules: every context of the corpus is built four
+// The differential proof of the .dockerignore rules: every context of the corpus is built five
 // times on each engine — by the Docker CLI with BuildKit (today's default, the reference), by
-// the Docker CLI with the classic builder, and by this library with each builder — and the file
-// sets of the images are compared entry by entry (path, type, mode, size, link target, owner). The
-// library's classic build must match BuildKit everywhere. Its BuildKit build sends the context as a
-// tar, which the engine takes as it is: it must match too, but for the one file a client without a
-// session cannot keep out, the Dockerfile itself (`.dockerfile.<digest>`) when it lies outside the
-// context or is excluded. The CLI's classic builder must match except in the cases the corpus
-// marks, where it must really differ (so each such case shows the difference it documents).
+// the Docker CLI with the classic builder, and by this library with the classic builder, with
+// BuildKit from a tar, and with BuildKit over the session — and the file sets of the images are
+// compared entry by entry (path, type, mode, size, link target, owner). The library's classic
+// build must match BuildKit everywhere. Its BuildKit build from a tar, which the engine takes as it
+// is, must match too, but for the one file a client without a session cannot keep out, the
+// Dockerfile itself (`.dockerfile.<digest>`) when it lies outside the context or is excluded. Over
+// the session the engine applies the .dockerignore as it does for the CLI: that build must match
+// with no exception. The CLI's classic builder must match except in the cases the corpus marks,
+// where it must really differ (so each such case shows the difference it documents).
 //
 // Podman 4.3 has no BuildKit (the CLI's buildx would fall back to a builder container of its own,
 // moby/buildkit, which is not Podman's builder), so there the reference is the CLI's classic build
@@ -72,9 +74,9 @@ describe.each(engines())('build contexts on $name $version: this library vs the 
     images.push(tag);
   }
 
-  async function buildWithLibrary(testCase: ContextCase, folder: string, builder: Builder, tag: string): Promise<void> {
+  async function buildWithLibrary(testCase: ContextCase, folder: string, builder: Builder, tag: string, contextTransfer?: 'session'): Promise<void> {
     const { context, dockerfile } = writeCaseOnce(testCase, folder);
-    const summary = await docker.build({ context, dockerfile, builder, t: tag, rm: true, forcerm: true }).done;
+    const summary = await docker.build({ context, dockerfile, builder, t: tag, rm: true, forcerm: true, contextTransfer }).done;
     images.push(tag);
     expect(summary.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
   }
@@ -126,6 +128,10 @@ describe.each(engines())('build contexts on $name $version: this library vs the 
     await buildWithCli(testCase, folder, 'classic', tag('classic'));
     await buildWithLibrary(testCase, folder, 'classic', tag('library'));
     await buildWithLibrary(testCase, folder, 'buildkit', tag('library-buildkit'));
+    const sessionRefused = await buildWithLibrary(testCase, folder, 'buildkit', tag('library-session'), 'session').then(
+      () => undefined,
+      (error: Error) => error,
+    );
     const classic = await fileSet(tag('classic'));
     const library = await fileSet(tag('library'));
     const libraryBuildKit = await fileSet(tag('library-buildkit'));
@@ -135,6 +141,8 @@ describe.each(engines())('build contexts on $name $version: this library vs the 
     if (refused) {
       if (!testCase.buildkitMayRefuse) throw refused;
       expect(refused.message).toMatch(testCase.buildkitMayRefuse);
+      // Over the session the engine reads the context as the CLI's BuildKit client makes it read it: refused alike.
+      expect(sessionRefused?.message).toMatch(testCase.buildkitMayRefuse);
       expect(comparable(library, testCase)).toEqual(comparable(classic, testCase));
       expect(comparable(libraryBuildKit, testCase)).toEqual(comparable(classic, testCase));
       return;
@@ -144,6 +152,9 @@ describe.each(engines())('build contexts on $name $version: this library vs the 
     expect(buildkit.size, 'the BuildKit image holds something').toBeGreaterThan(0);
     expect(comparable(library, testCase)).toEqual(comparable(buildkit, testCase));
     expect(comparable(libraryBuildKit, testCase)).toEqual(comparable(buildkit, testCase));
+    if (sessionRefused) throw sessionRefused;
+    // The context sent over the session, where the engine applies the .dockerignore: nothing carried, nothing left out.
+    expect(comparable(await fileSet(tag('library-session')), testCase)).toEqual(comparable(buildkit, testCase));
     if (testCase.classicDiffers) expect(comparable(classic, testCase), testCase.classicDiffers).not.toEqual(comparable(buildkit, testCase));
     else expect(comparable(classic, testCase)).toEqual(comparable(buildkit, testCase));
   });

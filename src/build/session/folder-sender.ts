@@ -6,7 +6,9 @@
 // folder from an earlier build under the same shared key asks only for what changed, so a second
 // build of an unchanged context moves its stats and nothing else. folder-receiver.ts is the
 // receiving side of the same protocol.
+import { isUtf8 } from 'node:buffer';
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
+import { decodeLikeGo } from '../../protocols/go-string-decoding.js';
 import { GRPC_INVALID_ARGUMENT, GrpcStatusError } from '../../protocols/grpc-messages.js';
 import { wireFields } from '../../protocols/protobuf-wire.js';
 import { encodeMessage, type OutgoingField } from '../../protocols/protobuf-writer.js';
@@ -45,10 +47,19 @@ export interface FolderTransfer {
 
 type Send = (message: Uint8Array) => Promise<void>;
 
+/** A name as read from its folder; `raw` holds its bytes when they are not valid UTF-8. */
+interface Name {
+  text: string;
+  raw?: Buffer;
+}
+
 interface Folder {
+  /** Slash path relative to the root, as patterns see it ('' for the root). */
   path: string;
-  fsPath: string;
-  names: string[];
+  /** The same path as bytes, when some part of it is not valid UTF-8: what the engine is sent. */
+  pathBytes?: Buffer;
+  fsPath: string | Buffer;
+  names: Name[];
   next: number;
   /** False for a folder not sent itself, whose stat goes out once something inside it is. */
   sent: boolean;
@@ -57,7 +68,7 @@ interface Folder {
 /** Sends `root` as `selection` picks its entries; resolves once the engine has said FIN. */
 export async function sendFolder(root: string, selection: SyncSelection, incoming: AsyncIterable<Buffer>, send: Send): Promise<FolderTransfer> {
   const transfer: FolderTransfer = { entries: 0, files: 0, bytes: 0 };
-  const files = new Map<number, string>();
+  const files = new Map<number, string | Buffer>();
   let walkFailure: { error: unknown } | undefined;
   const listed = listEntries(root, selection, files, transfer, send).catch(async (error: unknown) => {
     walkFailure = { error };
@@ -88,12 +99,12 @@ export async function sendFolder(root: string, selection: SyncSelection, incomin
 }
 
 /** The stat packets of every entry `selection` keeps, then the empty one that ends the list. */
-async function listEntries(root: string, selection: SyncSelection, files: Map<number, string>, transfer: FolderTransfer, send: Send): Promise<void> {
+async function listEntries(root: string, selection: SyncSelection, files: Map<number, string | Buffer>, transfer: FolderTransfer, send: Send): Promise<void> {
   const stack: Folder[] = [{ path: '', fsPath: root, names: sortedNames(root), next: 0, sent: true }];
-  const statOf = async (path: string, fsPath: string, stats: BigIntStats) => {
+  const statOf = async (entry: Folder, stats: BigIntStats) => {
     const index = transfer.entries++;
-    if (stats.isFile()) files.set(index, fsPath);
-    await send(encodePacket(STAT, 0, undefined, statFields(path, fsPath, stats)));
+    if (stats.isFile()) files.set(index, entry.fsPath);
+    await send(encodePacket(STAT, 0, undefined, statFields(entry.pathBytes ?? entry.path, entry.fsPath, stats)));
   };
   while (stack.length > 0) {
     const folder = stack[stack.length - 1]!;
@@ -102,30 +113,49 @@ async function listEntries(root: string, selection: SyncSelection, files: Map<nu
       stack.pop();
       continue;
     }
-    const path = folder.path ? `${folder.path}/${name}` : name;
-    const fsPath = `${folder.fsPath}/${name}`;
-    const stats = lstatSync(fsPath, { bigint: true, throwIfNoEntry: false });
+    const entry = childOf(folder, name);
+    const stats = lstatSync(entry.fsPath, { bigint: true, throwIfNoEntry: false });
     // Gone since its folder was read, or a socket or device, which a context cannot carry.
     if (!stats || !(stats.isDirectory() || stats.isFile() || stats.isSymbolicLink())) continue;
     const isFolder = stats.isDirectory();
-    if (selection.excluded(path, isFolder)) {
-      if (isFolder && selection.entered(path)) stack.push({ path, fsPath, names: sortedNames(fsPath), next: 0, sent: false });
+    if (selection.excluded(entry.path, isFolder)) {
+      if (isFolder && selection.entered(entry.path)) stack.push({ ...entry, names: sortedNames(entry.fsPath), sent: false });
       continue;
     }
     // Folders entered only for what they hold are listed once something inside them is sent.
     for (const pending of stack) {
       if (pending.sent) continue;
       pending.sent = true;
-      await statOf(pending.path, pending.fsPath, lstatSync(pending.fsPath, { bigint: true }));
+      await statOf(pending, lstatSync(pending.fsPath, { bigint: true }));
     }
-    await statOf(path, fsPath, stats);
-    if (isFolder) stack.push({ path, fsPath, names: sortedNames(fsPath), next: 0, sent: true });
+    await statOf(entry, stats);
+    if (isFolder) stack.push({ ...entry, names: sortedNames(entry.fsPath), sent: true });
   }
   await send(encodePacket(STAT));
 }
 
+const SLASH = Buffer.from('/');
+
+/** The entry `name` of `folder`, its paths joined as text, and as bytes where they are not valid UTF-8. */
+function childOf(folder: Folder, name: Name): Folder {
+  const path = folder.path ? `${folder.path}/${name.text}` : name.text;
+  if (!folder.pathBytes && !name.raw && typeof folder.fsPath === 'string') {
+    return { path, fsPath: `${folder.fsPath}/${name.text}`, names: [], next: 0, sent: false };
+  }
+  const own = name.raw ?? Buffer.from(name.text);
+  const parentBytes = folder.pathBytes ?? Buffer.from(folder.path);
+  return {
+    path,
+    pathBytes: parentBytes.length > 0 ? Buffer.concat([parentBytes, SLASH, own]) : own,
+    fsPath: Buffer.concat([Buffer.from(folder.fsPath), SLASH, own]),
+    names: [],
+    next: 0,
+    sent: false,
+  };
+}
+
 /** A file's content as data packets, then the empty one that ends it; returns its size. */
-async function sendContent(id: number, fsPath: string, send: Send): Promise<number> {
+async function sendContent(id: number, fsPath: string | Buffer, send: Send): Promise<number> {
   const fd = openSync(fsPath, 'r');
   let total = 0;
   try {
@@ -143,21 +173,29 @@ async function sendContent(id: number, fsPath: string, send: Send): Promise<numb
   return total;
 }
 
-// Byte order, as Go sorts names (JavaScript's own order differs above U+FFFF).
-function sortedNames(fsPath: string): string[] {
-  return readdirSync(fsPath).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+/**
+ * A folder's names in byte order, as Go sorts them (JavaScript's own order differs above U+FFFF).
+ * Names that are not valid UTF-8 come back from Node with U+FFFD in them; only then is the folder
+ * read again as bytes, and such a name matched against patterns as Go reads it.
+ */
+function sortedNames(fsPath: string | Buffer): Name[] {
+  const texts = readdirSync(fsPath, 'utf8');
+  const names: Name[] = texts.some((text) => text.includes('\ufffd'))
+    ? readdirSync(fsPath, 'buffer').map((raw) => (isUtf8(raw) ? { text: raw.toString('utf8') } : { text: decodeLikeGo(raw), raw }))
+    : texts.map((text) => ({ text }));
+  return names.sort((a, b) => Buffer.compare(a.raw ?? Buffer.from(a.text), b.raw ?? Buffer.from(b.text)));
 }
 
 // fsutil's Stat: path = 1, mode = 2, uid = 3, gid = 4, size = 5, modTime = 6 (ns), linkname = 7.
 // Owner 0:0, as the Docker CLI sends it: a context's files belong to root in the image.
-function statFields(path: string, fsPath: string, stats: BigIntStats): OutgoingField[] {
+function statFields(path: string | Buffer, fsPath: string | Buffer, stats: BigIntStats): OutgoingField[] {
   const fields: OutgoingField[] = [
     { number: 1, bytes: path },
     { number: 2, varint: goMode(stats) },
   ];
   if (!stats.isDirectory() && stats.size > 0n) fields.push({ number: 5, varint: stats.size });
   if (stats.mtimeNs > 0n) fields.push({ number: 6, varint: stats.mtimeNs });
-  if (stats.isSymbolicLink()) fields.push({ number: 7, bytes: readlinkSync(fsPath) });
+  if (stats.isSymbolicLink()) fields.push({ number: 7, bytes: readlinkSync(fsPath, 'buffer') });
   return fields;
 }
 

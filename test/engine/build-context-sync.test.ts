@@ -1,0 +1,99 @@
+// A BuildKit build that takes its folder context over the session (`contextTransfer: 'session'`,
+// src/build/session/context-sync.ts, folder-sender.ts), on the real engines. What moved is read
+// from BuildKit's own progress: its "transferring context:" count of bytes received. The first
+// build of a folder moves its files; a second build of the unchanged folder moves its listing
+// only; after one file changes, that file is what moves. The file sets the engine receives this
+// way are compared with the Docker CLI's in build-buildkit.test.ts and
+// build-context-differential.test.ts. Podman 4.3 serves no session: there the option is refused.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDocker, DockerUsageError, type BuildStream } from '../../src/index.js';
+import { engines, isPodman } from './support/targets.js';
+
+const run = randomUUID().slice(0, 8);
+const work = mkdtempSync(join(tmpdir(), 'build-context-sync-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const BIG = 8 * 1024 * 1024;
+
+function contextFolder(name: string): string {
+  const folder = join(work, name);
+  mkdirSync(join(folder, 'data'), { recursive: true });
+  writeFileSync(join(folder, 'Dockerfile'), 'FROM busybox:latest\nCOPY . /ctx\nRUN cat /ctx/data/small.txt && wc -c < /ctx/data/big.bin\n');
+  writeFileSync(join(folder, 'data', 'big.bin'), randomBytes(BIG));
+  writeFileSync(join(folder, 'data', 'small.txt'), `first ${run}\n`);
+  return folder;
+}
+
+/** Runs the build to its end; returns the bytes BuildKit reports receiving for the context, and the step output. */
+async function built(stream: BuildStream): Promise<{ moved: number; output: string }> {
+  let moved = 0;
+  let output = '';
+  for await (const message of stream) {
+    for (const status of message.trace?.statuses ?? []) if (status.id.startsWith('transferring context')) moved = Math.max(moved, status.current);
+    for (const log of message.trace?.logs ?? []) output += Buffer.from(log.data).toString('utf8');
+  }
+  await stream.done;
+  return { moved, output };
+}
+
+const dockerEngines = engines().filter((engine) => !isPodman(engine));
+const podman = engines().find(isPodman);
+
+describe.each(dockerEngines)('a folder context over the BuildKit session on $name $version', (engine) => {
+  const docker = createDocker({ socketPath: engine.socket });
+  const tags: string[] = [];
+  afterAll(async () => {
+    for (const tag of tags) await docker.images.delete({ name: tag, force: true }).catch(() => undefined);
+    await docker.close();
+  });
+
+  it('the first build moves the files, a second of the unchanged folder only its listing, and after an edit only the edited file', async () => {
+    const folder = contextFolder(`${engine.name}-incremental`);
+    const tag = `context-sync-${run}-${engine.name}`;
+    tags.push(tag);
+    const build = () => built(docker.build({ context: folder, contextTransfer: 'session', t: tag }));
+
+    const first = await build();
+    expect(first.moved).toBeGreaterThanOrEqual(BIG);
+    expect(first.output).toContain(`first ${run}`);
+    expect(first.output).toContain(String(BIG));
+
+    const unchanged = await build();
+    expect(unchanged.moved).toBeLessThan(4096);
+
+    writeFileSync(join(folder, 'data', 'small.txt'), `second ${run}\n`);
+    const edited = await build();
+    expect(edited.moved).toBeLessThan(64 * 1024);
+    expect(edited.output).toContain(`second ${run}`);
+    expect(edited.output).toContain(String(BIG));
+  });
+
+  it("refuses contextTransfer 'session' with the classic builder, with a tar stream as the context, or with a session named by the caller", () => {
+    const folder = contextFolder(`${engine.name}-refused`);
+    const refusals = [
+      () => docker.build({ context: folder, contextTransfer: 'session', builder: 'classic' }),
+      () => docker.build({ context: Readable.from([Buffer.alloc(1024)]), contextTransfer: 'session' }),
+      () => docker.build({ context: folder, contextTransfer: 'session', session: 'mine' }),
+      () => docker.build({ context: folder, contextTransfer: 'rsync' as 'session' }),
+    ];
+    for (const refusal of refusals) expect(refusal).toThrow(DockerUsageError);
+  });
+});
+
+describe.runIf(podman)('Podman 4.3 has no BuildKit session', () => {
+  it("contextTransfer 'session' is refused with a DockerUsageError saying the context needs a session (Podman answers POST /session 404)", async () => {
+    const docker = createDocker({ socketPath: podman!.socket });
+    try {
+      const error = await docker.build({ context: contextFolder('podman'), contextTransfer: 'session' }).done.catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(DockerUsageError);
+      expect((error as Error).message).toMatch(/context sent over the session need a BuildKit session.*404/);
+    } finally {
+      await docker.close();
+    }
+  });
+});
