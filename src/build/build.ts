@@ -1,8 +1,9 @@
 // docker.build(): builds an image from a local folder (packed with .dockerignore applied, see
-// directory-context.ts), from a tar archive the caller already has, or from a URL the engine
-// fetches itself (`remote`), with BuildKit where the Docker CLI would use it (builder-choice.ts)
-// or the classic builder on request. Answers with the engine's progress stream (build-stream.ts);
-// `done` resolves with the built image's ID.
+// directory-context.ts, or read by the engine over the session, session/context-sync.ts), from a
+// tar archive the caller already has, or from a URL the engine fetches itself (`remote`), with
+// BuildKit where the Docker CLI would use it (builder-choice.ts) or the classic builder on request.
+// Answers with the engine's progress stream (build-stream.ts); `done` resolves with the built
+// image's ID.
 import type { Readable } from 'node:stream';
 import type { ApiTypes, ApiVersion } from '../../generated/versions.js';
 import { buildRegistryConfig } from '../auth/request-auth.js';
@@ -150,9 +151,10 @@ function syncedContext(transfer: unknown, source: BuildOptions['context'], build
 
 /**
  * A BuildKit build gets a session, as the Docker CLI gives it one: through it the engine asks for
- * registry credentials when it pulls a base image, and for the secrets and ssh agents the
- * Dockerfile mounts. An engine that takes BuildKit's `version` but serves no session (Podman)
- * builds without one, unless secrets or ssh need it.
+ * registry credentials when it pulls a base image, for the secrets and ssh agents the Dockerfile
+ * mounts, and for the context when it is not sent as a tar. An engine that takes BuildKit's
+ * `version` but serves no session (Podman) builds without one, unless secrets, ssh, an output or
+ * the context need it.
  */
 async function sessionFor(
   context: OperationContext,
