@@ -161,7 +161,13 @@ async function sessionFor(
   builder: Builder,
   options: Omit<BuildSessionOptions, 'registryAuth'> & { registryAuth?: RegistryConfig },
 ): Promise<BuildSession | undefined> {
-  const needed = options.secrets !== undefined || options.ssh !== undefined || options.output !== undefined || options.folders !== undefined;
+  const uses = [
+    options.secrets && 'secrets',
+    options.ssh && 'ssh forwarding',
+    options.output && 'an output',
+    options.folders && 'the context over the session',
+  ].filter((use): use is string => typeof use === 'string');
+  const needed = uses.length > 0;
   if (builder === 'classic') {
     if (needed)
       throw new DockerUsageError('secrets, ssh forwarding and outputs need BuildKit; this build uses the classic builder', { operation: 'ImageBuild' });
@@ -177,11 +183,7 @@ async function sessionFor(
     if (!unserved || options.signal?.aborted) throw error;
     if (needed) {
       const why = error instanceof NotFoundError ? 'this engine serves none (POST /session answered 404)' : `the session could not be opened: ${error.message}`;
-      throw new DockerUsageError(
-        `secrets, ssh forwarding, outputs and a context sent over the session need a BuildKit session, and ${why}`,
-        { operation: 'ImageBuild' },
-        { cause: error },
-      );
+      throw new DockerUsageError(`this build needs a BuildKit session (for ${uses.join(', ')}), and ${why}`, { operation: 'ImageBuild' }, { cause: error });
     }
     return undefined;
   }

@@ -91,7 +91,9 @@ describe.runIf(podman)('Podman 4.3 has no BuildKit session', () => {
     try {
       const error = await docker.build({ context: contextFolder('podman'), contextTransfer: 'session' }).done.catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(DockerUsageError);
-      expect((error as Error).message).toMatch(/context sent over the session need a BuildKit session.*404/);
+      expect((error as Error).message).toMatch(
+        /needs a BuildKit session \(for the context over the session\), and this engine serves none \(POST \/session answered 404\)/,
+      );
     } finally {
       await docker.close();
     }

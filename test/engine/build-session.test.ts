@@ -212,7 +212,7 @@ describe.runIf(podman)('Podman 4.3 has no BuildKit session', () => {
     try {
       const refused = docker.build({ context: secretsContext, secrets: { token: { value: SECRET } } }).done;
       await expect(refused).rejects.toThrow(DockerUsageError);
-      await expect(refused).rejects.toThrow('this engine serves none (POST /session answered 404)');
+      await expect(refused).rejects.toThrow('this build needs a BuildKit session (for secrets), and this engine serves none (POST /session answered 404)');
     } finally {
       await docker.close();
     }

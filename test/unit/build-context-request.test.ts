@@ -106,7 +106,9 @@ describe('build request', () => {
     expect(paths).toEqual(['/v1.45/session', '/v1.45/build']);
     const refused = docker.build({ context: folder, builder: 'buildkit', secrets: { token: { value: 'never-shown' } } }).done;
     await expect(refused).rejects.toThrow(DockerUsageError);
-    await expect(refused).rejects.toThrow(/need a BuildKit session, and the session could not be opened: the engine answered 200 without upgrading/);
+    await expect(refused).rejects.toThrow(
+      /needs a BuildKit session \(for secrets\), and the session could not be opened: the engine answered 200 without upgrading/,
+    );
     await expect(refused).rejects.not.toThrow(/never-shown/);
     await docker.close();
   });
