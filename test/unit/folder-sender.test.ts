@@ -1,11 +1,25 @@
 // The sending side of fsutil's file-sync protocol (src/build/session/folder-sender.ts), which a
 // BuildKit build uses to read its context over the session. Paired here with this library's own
 // receiving side (folder-receiver.ts) through in-memory queues, a folder must arrive whole: types,
-// modes, contents, link targets, times, a name that is not valid UTF-8. Played against by hand:
-// the walk order the engine's receiver requires, an excluded folder entered for an exception, and
-// hostile engine packets no engine sends (a request for an entry that is no file, an engine error,
-// an end before FIN). Real engines read contexts this way in test/engine/build-context-sync.test.ts.
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+// modes, contents, symbolic and hard links, times. Played against by hand: the walk order the
+// engine's receiver requires, a name that is not valid UTF-8 (sent as its bytes), an excluded
+// folder entered for an exception, and hostile engine packets no engine sends (a request for an
+// entry that is no file, an engine error, an end before FIN). Real engines read contexts this way
+// in test/engine/build-context-sync.test.ts.
+import {
+  chmodSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,7 +123,7 @@ async function playEngine(
 }
 
 describe('sending a folder over the session', () => {
-  it("arrives whole through this library's receiving side: types, modes, contents, links, times", async () => {
+  it("arrives whole through this library's receiving side: types, modes, contents, symbolic and hard links, times", async () => {
     const source = join(work, 'source');
     mkdirSync(join(source, 'nested', 'deeper'), { recursive: true });
     mkdirSync(join(source, 'shared'));
@@ -118,6 +132,7 @@ describe('sending a folder over the session', () => {
     writeFileSync(join(source, 'tool.sh'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
     writeFileSync(join(source, 'empty'), '');
     symlinkSync('nested/deeper/large.bin', join(source, 'link'));
+    linkSync(join(source, 'tool.sh'), join(source, 'tool-hardlink'));
     for (const path of ['nested/deeper/large.bin', 'tool.sh', 'empty', 'nested/deeper', 'nested', 'shared'])
       utimesSync(join(source, path), 1_700_000_000, 1_700_000_000);
 
@@ -131,7 +146,9 @@ describe('sending a folder over the session', () => {
     await received;
 
     expect(tree(destination)).toEqual(tree(source));
-    expect(transfer).toEqual({ entries: 7, files: 3, bytes: 100_000 + 18 });
+    // The second name of tool.sh goes as a hard link to the first: listed, never asked for, linked again on arrival.
+    expect(transfer).toEqual({ entries: 8, files: 3, bytes: 100_000 + 18 });
+    expect(lstatSync(join(destination, 'tool-hardlink')).ino).toBe(lstatSync(join(destination, 'tool.sh')).ino);
   });
 
   it('lists a folder before what it holds, names in byte order, so `a/b` comes before `a.txt`, a name that is not UTF-8 as its bytes; the engine asks for nothing it holds already', async () => {

@@ -101,10 +101,19 @@ export async function sendFolder(root: string, selection: SyncSelection, incomin
 /** The stat packets of every entry `selection` keeps, then the empty one that ends the list. */
 async function listEntries(root: string, selection: SyncSelection, files: Map<number, string | Buffer>, transfer: FolderTransfer, send: Send): Promise<void> {
   const stack: Folder[] = [{ path: '', fsPath: root, names: sortedNames(root), next: 0, sent: true }];
+  // A file with several names goes once; its later names are sent as hard links to the first, as fsutil sends them.
+  const firstNames = new Map<string, string | Buffer>();
   const statOf = async (entry: Folder, stats: BigIntStats) => {
     const index = transfer.entries++;
-    if (stats.isFile()) files.set(index, entry.fsPath);
-    await send(encodePacket(STAT, 0, undefined, statFields(entry.pathBytes ?? entry.path, entry.fsPath, stats)));
+    const path = entry.pathBytes ?? entry.path;
+    let linkTo: string | Buffer | undefined;
+    if (stats.isFile() && stats.nlink > 1n) {
+      const inode = `${stats.dev}:${stats.ino}`;
+      linkTo = firstNames.get(inode);
+      if (linkTo === undefined) firstNames.set(inode, path);
+    }
+    if (stats.isFile() && linkTo === undefined) files.set(index, entry.fsPath);
+    await send(encodePacket(STAT, 0, undefined, statFields(path, entry.fsPath, stats, linkTo)));
   };
   while (stack.length > 0) {
     const folder = stack[stack.length - 1]!;
@@ -186,16 +195,18 @@ function sortedNames(fsPath: string | Buffer): Name[] {
   return names.sort((a, b) => Buffer.compare(a.raw ?? Buffer.from(a.text), b.raw ?? Buffer.from(b.text)));
 }
 
-// fsutil's Stat: path = 1, mode = 2, uid = 3, gid = 4, size = 5, modTime = 6 (ns), linkname = 7.
+// fsutil's Stat: path = 1, mode = 2, uid = 3, gid = 4, size = 5, modTime = 6 (ns), linkname = 7
+// (a symbolic link's target, or for a hard link the path sent first, with no size).
 // Owner 0:0, as the Docker CLI sends it: a context's files belong to root in the image.
-function statFields(path: string | Buffer, fsPath: string | Buffer, stats: BigIntStats): OutgoingField[] {
+function statFields(path: string | Buffer, fsPath: string | Buffer, stats: BigIntStats, hardLinkTo?: string | Buffer): OutgoingField[] {
   const fields: OutgoingField[] = [
     { number: 1, bytes: path },
     { number: 2, varint: goMode(stats) },
   ];
-  if (!stats.isDirectory() && stats.size > 0n) fields.push({ number: 5, varint: stats.size });
+  if (!stats.isDirectory() && hardLinkTo === undefined && stats.size > 0n) fields.push({ number: 5, varint: stats.size });
   if (stats.mtimeNs > 0n) fields.push({ number: 6, varint: stats.mtimeNs });
   if (stats.isSymbolicLink()) fields.push({ number: 7, bytes: readlinkSync(fsPath, 'buffer') });
+  else if (hardLinkTo !== undefined) fields.push({ number: 7, bytes: hardLinkTo });
   return fields;
 }
 
