@@ -1,8 +1,9 @@
 // The receiving side of a BuildKit `local` output (src/build/session/folder-receiver.ts), fed packet
-// sequences written here: a well-formed folder, and hostile ones no engine sends (paths out of the
-// folder, writes through a symbolic link, data nobody asked for, an engine error, a stream cut
-// short). Real exports from both Docker engines are in test/engine/build-output.test.ts.
-import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+// sequences written here: a well-formed folder, names that are not UTF-8, and hostile ones no engine
+// sends (paths out of the folder, writes through a symbolic link, data nobody asked for, an engine
+// error, a stream cut short). Real exports from both Docker engines are in
+// test/engine/build-output.test.ts.
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const DIR = 2 ** 31;
 const SYMLINK = 2 ** 27;
-const stat = (path: string, mode: number, linkname = '') => {
+const stat = (path: string | Buffer, mode: number, linkname: string | Buffer = '') => {
   const fields: OutgoingField[] = [
     { number: 1, bytes: path },
     { number: 2, varint: mode },
@@ -77,6 +78,29 @@ describe('receiving a local output', () => {
     expect(readlinkSync(join(folder, 'link'))).toBe('bin/tool');
     expect(lstatSync(join(folder, 'shared')).mode & 0o7777).toBe(0o2775);
     expect(lstatSync(join(folder, 'bin/tool')).mtimeMs).toBe(1_234_567_000);
+  });
+
+  it('keeps names and link targets that are not valid UTF-8 as their bytes', async () => {
+    const folder = join(work, 'bytes');
+    const name = Buffer.from('caf\xe9.txt', 'latin1');
+    const { sent } = await receive(folder, [
+      stat(name, 0o644),
+      stat('link', SYMLINK + 0o777, name),
+      endOfList,
+      data(0, 'latin-1'),
+      data(0, ''),
+      'await-fin',
+      fin,
+    ]);
+    expect(sent).toEqual([1, 3]);
+    const onDisk = Buffer.concat([Buffer.from(`${folder}/`), name]);
+    expect(readFileSync(onDisk, 'utf8')).toBe('latin-1');
+    expect(readlinkSync(join(folder, 'link'), 'buffer')).toEqual(name);
+    expect(
+      readdirSync(folder, 'buffer')
+        .map((entry) => entry.toString('latin1'))
+        .sort(),
+    ).toEqual(['caf\xe9.txt', 'link']);
   });
 
   it.each([

@@ -1,11 +1,11 @@
 // The sending side of fsutil's file-sync protocol (src/build/session/folder-sender.ts), which a
 // BuildKit build uses to read its context over the session. Paired here with this library's own
 // receiving side (folder-receiver.ts) through in-memory queues, a folder must arrive whole: types,
-// modes, contents, symbolic and hard links, times. Played against by hand: the walk order the
-// engine's receiver requires, a name that is not valid UTF-8 (sent as its bytes), an excluded
-// folder entered for an exception, and hostile engine packets no engine sends (a request for an
-// entry that is no file, an engine error, an end before FIN). Real engines read contexts this way
-// in test/engine/build-context-sync.test.ts.
+// modes, contents, symbolic and hard links, times, a name that is not UTF-8. Played against by
+// hand: the walk order the engine's receiver requires, a name that is not valid UTF-8 (sent as its
+// bytes), an excluded folder entered for an exception, and hostile engine packets no engine sends
+// (a request for an entry that is no file, an engine error, an end before FIN). Real engines read
+// contexts this way in test/engine/build-context-sync.test.ts.
 import {
   chmodSync,
   linkSync,
@@ -123,7 +123,7 @@ async function playEngine(
 }
 
 describe('sending a folder over the session', () => {
-  it("arrives whole through this library's receiving side: types, modes, contents, symbolic and hard links, times", async () => {
+  it("arrives whole through this library's receiving side: types, modes, contents, symbolic and hard links, times, a name that is not UTF-8", async () => {
     const source = join(work, 'source');
     mkdirSync(join(source, 'nested', 'deeper'), { recursive: true });
     mkdirSync(join(source, 'shared'));
@@ -133,6 +133,7 @@ describe('sending a folder over the session', () => {
     writeFileSync(join(source, 'empty'), '');
     symlinkSync('nested/deeper/large.bin', join(source, 'link'));
     linkSync(join(source, 'tool.sh'), join(source, 'tool-hardlink'));
+    writeFileSync(Buffer.from(`${source}/caf\xe9.txt`, 'latin1'), 'a latin-1 name');
     for (const path of ['nested/deeper/large.bin', 'tool.sh', 'empty', 'nested/deeper', 'nested', 'shared'])
       utimesSync(join(source, path), 1_700_000_000, 1_700_000_000);
 
@@ -147,7 +148,8 @@ describe('sending a folder over the session', () => {
 
     expect(tree(destination)).toEqual(tree(source));
     // The second name of tool.sh goes as a hard link to the first: listed, never asked for, linked again on arrival.
-    expect(transfer).toEqual({ entries: 8, files: 3, bytes: 100_000 + 18 });
+    expect(transfer).toEqual({ entries: 9, files: 4, bytes: 100_000 + 18 + 14 });
+    expect(Object.keys(tree(destination))).toContain('caf\xe9.txt');
     expect(lstatSync(join(destination, 'tool-hardlink')).ino).toBe(lstatSync(join(destination, 'tool.sh')).ino);
   });
 

@@ -8,9 +8,9 @@ import { once } from 'node:events';
 import { finished as finished_ } from 'node:stream/promises';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, link, mkdir, symlink, utimes } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { posix } from 'node:path';
 import { GRPC_INVALID_ARGUMENT, GrpcStatusError } from '../../protocols/grpc-messages.js';
-import { signedInteger, text, wireFields, type WireField } from '../../protocols/protobuf-wire.js';
+import { signedInteger, wireFields, type WireField } from '../../protocols/protobuf-wire.js';
 import { encodeMessage } from '../../protocols/protobuf-writer.js';
 
 // Packet.type values.
@@ -97,30 +97,31 @@ export async function receiveFolder(folder: string, incoming: AsyncIterable<Buff
   if (!finished || writing.size > 0) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, 'the output ended before every file had arrived');
   await Promise.all(written);
   // Hard links once the files they share are complete.
-  for (const { existing, path } of hardLinks) await link(join(folder, existing), join(folder, path));
+  for (const { existing, path } of hardLinks) await link(onDisk(folder, existing), onDisk(folder, path));
   // Times last, deepest first, so writing into a folder does not move its time again.
   for (const entry of entries.reverse()) {
     if (entry.mode & GO_SYMLINK) continue;
     const seconds = entry.modTimeNs / 1e9;
-    await utimes(join(folder, entry.path), seconds, seconds);
+    await utimes(onDisk(folder, entry.path), seconds, seconds);
   }
 }
 
 /** Creates what needs no content; returns the file to fill for a regular file, else undefined. */
-async function place(folder: string, entry: Entry, links: Set<string>, hardLinks: { existing: string; path: string }[]): Promise<string | undefined> {
+async function place(folder: string, entry: Entry, links: Set<string>, hardLinks: { existing: string; path: string }[]): Promise<Buffer | undefined> {
   const path = safePath(entry.path, links);
-  const target = join(folder, path);
+  const target = onDisk(folder, path);
   if (entry.mode & GO_DIR) {
     await mkdir(target, { recursive: true });
     await chmod(target, permissions(entry.mode));
     return undefined;
   }
   if (entry.mode & GO_SYMLINK) {
-    await symlink(entry.linkname, target);
+    await symlink(Buffer.from(entry.linkname, 'latin1'), target);
     links.add(path);
     return undefined;
   }
-  if (entry.mode & GO_TYPE_BITS) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `${path}: pipes, sockets and devices are not written to a local output`);
+  if (entry.mode & GO_TYPE_BITS)
+    throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `${shown(path)}: pipes, sockets and devices are not written to a local output`);
   if (entry.linkname) {
     // A hard link to a file listed earlier in this output, made once that file is written.
     hardLinks.push({ existing: safePath(entry.linkname, links), path });
@@ -132,15 +133,32 @@ async function place(folder: string, entry: Entry, links: Set<string>, hardLinks
 function safePath(path: string, links: Set<string>): string {
   const normal = posix.normalize(path);
   if (path === '' || posix.isAbsolute(path) || normal === '..' || normal.startsWith('../')) {
-    throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the output names a path outside its folder: ${JSON.stringify(path)}`);
+    throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the output names a path outside its folder: ${JSON.stringify(shown(path))}`);
   }
   const parts = normal.split('/');
   for (let depth = 1; depth < parts.length; depth++) {
     const parent = parts.slice(0, depth).join('/');
-    if (links.has(parent)) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the output writes through the symbolic link ${parent}: ${JSON.stringify(path)}`);
+    if (links.has(parent))
+      throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the output writes through the symbolic link ${shown(parent)}: ${JSON.stringify(shown(path))}`);
   }
   return normal;
 }
+
+/**
+ * Paths arrive as bytes, which need not be valid UTF-8; they are held as byte strings (one
+ * character per byte, latin-1), which the checks above read alike since `/` and `.` are single
+ * bytes that no UTF-8 sequence contains, and written to disk as the same bytes.
+ */
+function onDisk(folder: string, path: string): Buffer {
+  return Buffer.concat([Buffer.from(folder), SLASH, Buffer.from(path, 'latin1')]);
+}
+
+/** A byte-string path as a person reads it (UTF-8, U+FFFD where it is not). */
+function shown(path: string): string {
+  return Buffer.from(path, 'latin1').toString('utf8');
+}
+
+const SLASH = Buffer.from('/');
 
 function permissions(goMode: number): number {
   let mode = goMode & 0o777;
@@ -165,10 +183,10 @@ function decodePacket(message: Uint8Array): Packet {
 function decodeStat(field: WireField): Entry {
   const entry: Entry = { path: '', mode: 0, modTimeNs: 0, linkname: '' };
   for (const inner of wireFields(field.bytes)) {
-    if (inner.number === 1) entry.path = text(inner);
+    if (inner.number === 1) entry.path = Buffer.from(inner.bytes).toString('latin1');
     else if (inner.number === 2) entry.mode = Number(inner.integer & 0xffffffffn);
     else if (inner.number === 6) entry.modTimeNs = signedInteger(inner);
-    else if (inner.number === 7) entry.linkname = text(inner);
+    else if (inner.number === 7) entry.linkname = Buffer.from(inner.bytes).toString('latin1');
   }
   return entry;
 }
