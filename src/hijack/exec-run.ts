@@ -6,6 +6,7 @@ import type { OperationParamsOf } from '../operation-surface.js';
 import { toEnvList } from '../helpers/environment.js';
 import { callOperation, type OperationContext } from '../request/operation-call.js';
 import { type ExecExit, startExec, waitForExecExit } from './exec-start.js';
+import { drainedOrClosed } from '../streams/drained-or-closed.js';
 
 export type ExecInput = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string>;
 
@@ -143,18 +144,6 @@ async function feedStdin(input: ExecInput, stdin: Writable): Promise<void> {
     if (!stdin.write(chunk)) await drainedOrClosed(stdin);
   }
   stdin.end();
-}
-
-function drainedOrClosed(stdin: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const settle = () => {
-      stdin.off('drain', settle);
-      stdin.off('close', settle);
-      resolve();
-    };
-    stdin.on('drain', settle);
-    stdin.on('close', settle);
-  });
 }
 
 async function collectOutput(from: Readable, budget: { left: number }, overflow: () => void): Promise<Buffer> {

@@ -26,10 +26,23 @@ export function encodeMessage(fields: readonly OutgoingField[]): Buffer {
 }
 
 function varint(value: number | bigint): Buffer {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`a varint must be a non-negative safe integer, not ${value}`);
-  let rest = BigInt(value);
-  if (rest < 0n || rest >= 2n ** 64n) throw new RangeError(`a varint must be a non-negative 64-bit integer, not ${value}`);
+  if (typeof value === 'bigint') return bigVarint(value);
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`a varint must be a non-negative safe integer, not ${value}`);
   const bytes: number[] = [];
+  let rest = value;
+  while (rest >= 0x80) {
+    bytes.push((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  bytes.push(rest);
+  return Buffer.from(bytes);
+}
+
+// Kept apart from the number case, which every length prefix takes: BigInt arithmetic costs more.
+function bigVarint(value: bigint): Buffer {
+  if (value < 0n || value >= 2n ** 64n) throw new RangeError(`a varint must be a non-negative 64-bit integer, not ${value}`);
+  const bytes: number[] = [];
+  let rest = value;
   while (rest >= 0x80n) {
     bytes.push(Number(rest & 0x7fn) | 0x80);
     rest >>= 7n;

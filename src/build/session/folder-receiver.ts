@@ -10,37 +10,14 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { chmod, link, mkdir, symlink, utimes } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { GRPC_INVALID_ARGUMENT, GrpcStatusError } from '../../protocols/grpc-messages.js';
-import { signedInteger, wireFields, type WireField } from '../../protocols/protobuf-wire.js';
-import { encodeMessage } from '../../protocols/protobuf-writer.js';
-
-// Packet.type values.
-const STAT = 0;
-const REQUEST = 1;
-const DATA = 2;
-const FIN = 3;
-const ERROR = 4;
-
-// Go's os.FileMode bits, which the protocol's modes are.
-const GO_DIR = 2 ** 31;
-const GO_SYMLINK = 2 ** 27;
-const GO_SETUID = 2 ** 23;
-const GO_SETGID = 2 ** 22;
-const GO_STICKY = 2 ** 20;
-// Every type bit: named pipe, socket, device, character device, irregular and the two above.
-const GO_TYPE_BITS = GO_DIR + GO_SYMLINK + 2 ** 26 + 2 ** 25 + 2 ** 24 + 2 ** 21 + 2 ** 19;
+import { signedInteger, wireFields } from '../../protocols/protobuf-wire.js';
+import { DATA, decodePacket, encodePacket, ERROR, FIN, GO_DIR, GO_SYMLINK, GO_TYPE_BITS, REQUEST, STAT, unixPermissions } from './file-sync-packets.js';
 
 interface Entry {
   path: string;
   mode: number;
   modTimeNs: number;
   linkname: string;
-}
-
-interface Packet {
-  type: number;
-  stat?: Entry;
-  id: number;
-  data: Uint8Array;
 }
 
 /** Writes what the engine sends into `folder` (created if missing); `send` carries the receiver's packets back. */
@@ -62,6 +39,7 @@ export async function receiveFolder(folder: string, incoming: AsyncIterable<Buff
     );
   for await (const message of incoming) {
     const packet = decodePacket(message);
+    const stat = packet.stat && decodeStat(packet.stat);
     if (packet.type === ERROR)
       throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the engine could not send the output: ${Buffer.from(packet.data).toString('utf8')}`);
     if (packet.type === FIN) {
@@ -69,16 +47,16 @@ export async function receiveFolder(folder: string, incoming: AsyncIterable<Buff
       break;
     }
     if (packet.type === STAT && !listed) {
-      if (!packet.stat) {
+      if (!stat) {
         listed = true;
         void finishWhenWritten();
         continue;
       }
       const index = entries.length;
-      entries.push(packet.stat);
-      const target = await place(folder, packet.stat, links, hardLinks);
+      entries.push(stat);
+      const target = await place(folder, stat, links, hardLinks);
       if (target) {
-        const file = createWriteStream(target, { mode: permissions(packet.stat.mode) });
+        const file = createWriteStream(target, { mode: unixPermissions(stat.mode) });
         writing.set(index, file);
         written.push(finished_(file));
         send(encodePacket(REQUEST, index));
@@ -112,7 +90,7 @@ async function place(folder: string, entry: Entry, links: Set<string>, hardLinks
   const target = onDisk(folder, path);
   if (entry.mode & GO_DIR) {
     await mkdir(target, { recursive: true });
-    await chmod(target, permissions(entry.mode));
+    await chmod(target, unixPermissions(entry.mode));
     return undefined;
   }
   if (entry.mode & GO_SYMLINK) {
@@ -160,38 +138,14 @@ function shown(path: string): string {
 
 const SLASH = Buffer.from('/');
 
-function permissions(goMode: number): number {
-  let mode = goMode & 0o777;
-  if (goMode & GO_SETUID) mode |= 0o4000;
-  if (goMode & GO_SETGID) mode |= 0o2000;
-  if (goMode & GO_STICKY) mode |= 0o1000;
-  return mode;
-}
-
-function decodePacket(message: Uint8Array): Packet {
-  const packet: Packet = { type: STAT, id: 0, data: new Uint8Array(0) };
-  for (const field of wireFields(message)) {
-    if (field.number === 1) packet.type = Number(field.integer);
-    else if (field.number === 2) packet.stat = decodeStat(field);
-    else if (field.number === 3) packet.id = Number(field.integer);
-    else if (field.number === 4) packet.data = field.bytes;
-  }
-  return packet;
-}
-
 // fsutil's Stat: path = 1, mode = 2, uid = 3, gid = 4, size = 5, modTime = 6 (ns), linkname = 7.
-function decodeStat(field: WireField): Entry {
+function decodeStat(bytes: Uint8Array): Entry {
   const entry: Entry = { path: '', mode: 0, modTimeNs: 0, linkname: '' };
-  for (const inner of wireFields(field.bytes)) {
+  for (const inner of wireFields(bytes)) {
     if (inner.number === 1) entry.path = Buffer.from(inner.bytes).toString('latin1');
     else if (inner.number === 2) entry.mode = Number(inner.integer & 0xffffffffn);
     else if (inner.number === 6) entry.modTimeNs = signedInteger(inner);
     else if (inner.number === 7) entry.linkname = Buffer.from(inner.bytes).toString('latin1');
   }
   return entry;
-}
-
-function encodePacket(type: number, id = 0, error = ''): Buffer {
-  // proto3 leaves zero values out.
-  return encodeMessage([{ number: 1, varint: type }, ...(id ? [{ number: 3, varint: id }] : []), ...(error ? [{ number: 4, bytes: error }] : [])]);
 }

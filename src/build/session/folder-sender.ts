@@ -10,22 +10,8 @@ import { isUtf8 } from 'node:buffer';
 import { closeSync, lstatSync, openSync, readdirSync, readlinkSync, readSync, type BigIntStats } from 'node:fs';
 import { decodeLikeGo } from '../../protocols/go-string-decoding.js';
 import { GRPC_INVALID_ARGUMENT, GrpcStatusError } from '../../protocols/grpc-messages.js';
-import { wireFields } from '../../protocols/protobuf-wire.js';
-import { encodeMessage, type OutgoingField } from '../../protocols/protobuf-writer.js';
-
-// Packet.type values.
-const STAT = 0;
-const REQUEST = 1;
-const DATA = 2;
-const FIN = 3;
-const ERROR = 4;
-
-// Go's os.FileMode bits, which the protocol's modes are.
-const GO_DIR = 2 ** 31;
-const GO_SYMLINK = 2 ** 27;
-const GO_SETUID = 2 ** 23;
-const GO_SETGID = 2 ** 22;
-const GO_STICKY = 2 ** 20;
+import type { OutgoingField } from '../../protocols/protobuf-writer.js';
+import { DATA, decodePacket, encodePacket, ERROR, FIN, goMode, REQUEST, STAT } from './file-sync-packets.js';
 
 /** fsutil sends file content in pieces of this size. */
 const DATA_PIECE = 32 * 1024;
@@ -88,7 +74,7 @@ export async function sendFolder(root: string, selection: SyncSelection, incomin
       await send(encodePacket(FIN));
       return transfer;
     } else if (packet.type === ERROR) {
-      throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the engine could not take the folder: ${packet.data.toString('utf8')}`);
+      throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `the engine could not take the folder: ${Buffer.from(packet.data).toString('utf8')}`);
     } else {
       throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `an unexpected file-sync packet (type ${packet.type})`);
     }
@@ -201,7 +187,7 @@ function sortedNames(fsPath: string | Buffer): Name[] {
 function statFields(path: string | Buffer, fsPath: string | Buffer, stats: BigIntStats, hardLinkTo?: string | Buffer): OutgoingField[] {
   const fields: OutgoingField[] = [
     { number: 1, bytes: path },
-    { number: 2, varint: goMode(stats) },
+    { number: 2, varint: goModeOf(stats) },
   ];
   if (!stats.isDirectory() && hardLinkTo === undefined && stats.size > 0n) fields.push({ number: 5, varint: stats.size });
   if (stats.mtimeNs > 0n) fields.push({ number: 6, varint: stats.mtimeNs });
@@ -210,33 +196,6 @@ function statFields(path: string | Buffer, fsPath: string | Buffer, stats: BigIn
   return fields;
 }
 
-function goMode(stats: BigIntStats): number {
-  const mode = Number(stats.mode);
-  let go = mode & 0o777;
-  if (mode & 0o4000) go += GO_SETUID;
-  if (mode & 0o2000) go += GO_SETGID;
-  if (mode & 0o1000) go += GO_STICKY;
-  if (stats.isDirectory()) go += GO_DIR;
-  if (stats.isSymbolicLink()) go += GO_SYMLINK;
-  return go;
-}
-
-function encodePacket(type: number, id = 0, data?: string | Uint8Array, stat?: OutgoingField[]): Buffer {
-  // proto3 leaves zero values out.
-  const fields: OutgoingField[] = [];
-  if (type) fields.push({ number: 1, varint: type });
-  if (stat) fields.push({ number: 2, bytes: encodeMessage(stat) });
-  if (id) fields.push({ number: 3, varint: id });
-  if (data !== undefined && data.length > 0) fields.push({ number: 4, bytes: data });
-  return encodeMessage(fields);
-}
-
-function decodePacket(message: Uint8Array): { type: number; id: number; data: Buffer } {
-  const packet = { type: STAT, id: 0, data: Buffer.alloc(0) };
-  for (const field of wireFields(message)) {
-    if (field.number === 1) packet.type = Number(field.integer);
-    else if (field.number === 3) packet.id = Number(field.integer);
-    else if (field.number === 4) packet.data = Buffer.from(field.bytes);
-  }
-  return packet;
+function goModeOf(stats: BigIntStats): number {
+  return goMode(Number(stats.mode), stats.isDirectory() ? 'folder' : stats.isSymbolicLink() ? 'symlink' : 'file');
 }

@@ -5,6 +5,7 @@
 // here: the socket comes out of an HTTP/1.1 upgrade.
 import { createServer, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Duplex } from 'node:stream';
+import { drainedOrClosed } from '../../streams/drained-or-closed.js';
 import { frameMessage, GRPC_INTERNAL, GRPC_OK, GRPC_UNIMPLEMENTED, GrpcMessageReader, GrpcStatusError, statusFields } from '../../protocols/grpc-messages.js';
 
 /** Answers one request message with one message (a unary method). */
@@ -111,15 +112,7 @@ const TAKEN = Promise.resolve();
 
 function sendMessage(stream: ServerHttp2Stream, message: Uint8Array): Promise<void> {
   if (stream.closed || stream.write(frameMessage(message))) return TAKEN;
-  return new Promise((resolve) => {
-    const done = () => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
+  return drainedOrClosed(stream);
 }
 
 /** Sends the answer's headers; once the body ends, the trailers carry OK or the failure `outcome` then names. */
