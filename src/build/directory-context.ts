@@ -27,6 +27,7 @@ import { ContextFilter } from './context-filter.js';
 import { deletableName } from './deletable-name.js';
 import { parseDockerignore } from './dockerignore-file.js';
 import { IgnoreMatcher } from './ignore-matcher.js';
+import { reachesFile } from './session/follow-links.js';
 
 export interface DirectoryContextOptions {
   /**
@@ -97,11 +98,15 @@ export interface SessionContext {
  */
 export async function sessionContext(folder: string, dockerfileOption?: string): Promise<SessionContext> {
   const root = await contextRoot(folder);
-  const { realPath } = await locateDockerfile(folder, root, dockerfileOption);
-  // The resolved path: a link to a Dockerfile elsewhere would reach the engine as the link alone.
+  const { givenPath, realPath } = await locateDockerfile(folder, root, dockerfileOption);
+  // The engine reads the Dockerfile, and `<name>.dockerignore` beside it, under the name it is
+  // given, following links inside its folder as the Docker CLI's client lets it. A link that
+  // leads out of the folder would reach the engine as the link alone (the CLI fails there): such
+  // a Dockerfile is served from where the link leads, under the name it has there.
+  const served = reachesFile(dirname(givenPath), basename(givenPath)) ? givenPath : realPath;
   return {
-    folders: { context: root, dockerfile: dirname(realPath) },
-    dockerfile: basename(realPath),
+    folders: { context: root, dockerfile: dirname(served) },
+    dockerfile: basename(served),
     sharedKey: createHash('sha256').update(`${hostname()}\0${root}`).digest('hex'),
   };
 }

@@ -3,7 +3,7 @@
 // compared. Every Dockerfile is `FROM scratch` + `COPY . /ctx/`, so the image holds exactly
 // what the context delivered.
 import { chmodSync, linkSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export type CaseFile = string | { content: string; mode?: number } | { symlink: string } | { folder: true; mode?: number } | { hardLinkTo: string };
 
@@ -18,6 +18,8 @@ export interface ContextCase {
   extraFiles?: Record<string, string>;
   /** The Dockerfile, relative to the case folder (default `ctx/Dockerfile`). */
   dockerfile?: string;
+  /** Makes the Dockerfile a symbolic link with this target (as the link spells it); the file is written where it leads. */
+  dockerfileLink?: string;
   /** Why the classic builder's file set differs from BuildKit's here (undefined: it must agree). */
   classicDiffers?: string;
   /** Paths (in the image, under ctx/) whose size the library changes on purpose, with the reason. */
@@ -37,6 +39,10 @@ export interface ContextCase {
 }
 
 export const DOCKERFILE = 'FROM scratch\nCOPY . /ctx/\nCMD ["none"]\n';
+
+const CLASSIC_KNOWS_ROOT_IGNORE_ONLY = 'the classic builder knows only the root .dockerignore';
+const PODMAN_CLI_KNOWS_ROOT_IGNORE_ONLY =
+  'the CLI’s classic path filters by the root .dockerignore alone and leaves a.txt out; the library follows <Dockerfile>.dockerignore, and Buildah applies that file to both uploads';
 
 export const corpus: ContextCase[] = [
   {
@@ -192,9 +198,8 @@ export const corpus: ContextCase[] = [
     dockerignore: 'a.txt\n',
     extraFiles: { 'ctx/Dockerfile.dockerignore': 'b.txt\n' },
     files: { 'a.txt': 'x', 'b.txt': 'x', 'c.txt': 'x' },
-    classicDiffers: 'the classic builder knows only the root .dockerignore',
-    podmanDiffers:
-      'the CLI’s classic path filters by the root .dockerignore alone and leaves a.txt out; the library follows <Dockerfile>.dockerignore, and Buildah applies that file to both uploads',
+    classicDiffers: CLASSIC_KNOWS_ROOT_IGNORE_ONLY,
+    podmanDiffers: PODMAN_CLI_KNOWS_ROOT_IGNORE_ONLY,
   },
   {
     name: '<Dockerfile>.dockerignore of a Dockerfile with another name, in a subfolder',
@@ -202,19 +207,35 @@ export const corpus: ContextCase[] = [
     dockerfile: 'ctx/docker/app.Dockerfile',
     extraFiles: { 'ctx/docker/app.Dockerfile.dockerignore': 'b.txt\ndocker/app.Dockerfile*\n' },
     files: { 'a.txt': 'x', 'b.txt': 'x' },
-    classicDiffers: 'the classic builder knows only the root .dockerignore',
+    classicDiffers: CLASSIC_KNOWS_ROOT_IGNORE_ONLY,
     sizeMayDiffer: {
       'ctx/.dockerignore': 'the engine deletes only what the root .dockerignore matches, so the generated Dockerfile name is added to it',
     },
+  },
+  {
+    name: 'a Dockerfile that is a link to a file beside it: the .dockerignore beside the link applies',
+    dockerignore: 'a.txt\n',
+    dockerfileLink: 'real.Dockerfile',
+    extraFiles: { 'ctx/Dockerfile.dockerignore': 'b.txt\n' },
+    files: { 'a.txt': 'x', 'b.txt': 'x' },
+    classicDiffers: CLASSIC_KNOWS_ROOT_IGNORE_ONLY,
+    podmanDiffers: PODMAN_CLI_KNOWS_ROOT_IGNORE_ONLY,
+  },
+  {
+    name: 'a Dockerfile that is a link through a linked folder',
+    dockerfileLink: 'build/app.Dockerfile',
+    extraFiles: { 'ctx/Dockerfile.dockerignore': 'a.txt\n' },
+    files: { build: { symlink: 'docker-files' }, 'docker-files/keep.txt': 'x', 'a.txt': 'x' },
+    classicDiffers: 'the classic builder knows only the root .dockerignore (there is none here) and sends a.txt',
+    podmanDiffers: 'the CLI’s classic path knows only the root .dockerignore and sends a.txt; the library follows <Dockerfile>.dockerignore',
   },
   {
     name: 'an empty <Dockerfile>.dockerignore still replaces the root one',
     dockerignore: 'a.txt\n',
     extraFiles: { 'ctx/Dockerfile.dockerignore': '' },
     files: { 'a.txt': 'x', 'b.txt': 'x' },
-    classicDiffers: 'the classic builder knows only the root .dockerignore',
-    podmanDiffers:
-      'the CLI’s classic path filters by the root .dockerignore alone and leaves a.txt out; the library follows <Dockerfile>.dockerignore, and Buildah applies that file to both uploads',
+    classicDiffers: CLASSIC_KNOWS_ROOT_IGNORE_ONLY,
+    podmanDiffers: PODMAN_CLI_KNOWS_ROOT_IGNORE_ONLY,
   },
 ];
 
@@ -247,7 +268,11 @@ export function writeCase(folder: string, testCase: ContextCase): { context: str
   }
   const dockerfile = join(folder, testCase.dockerfile ?? 'ctx/Dockerfile');
   mkdirSync(dirname(dockerfile), { recursive: true });
-  writeFileSync(dockerfile, DOCKERFILE);
+  if (testCase.dockerfileLink === undefined) writeFileSync(dockerfile, DOCKERFILE);
+  else {
+    symlinkSync(testCase.dockerfileLink, dockerfile);
+    writeFileSync(resolve(dirname(dockerfile), testCase.dockerfileLink), DOCKERFILE);
+  }
   // Folder modes last: writing into a 0700 folder is fine for root, but keep the order obvious.
   for (const [path, mode] of folderModes) chmodSync(path, mode);
   return { context, dockerfile };

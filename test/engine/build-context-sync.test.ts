@@ -6,12 +6,13 @@
 // way are compared with the Docker CLI's in build-buildkit.test.ts and
 // build-context-differential.test.ts. Podman 4.3 serves no session: there the option is refused.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDocker, DockerUsageError, type BuildStream } from '../../src/index.js';
+import { dockerCli } from './support/docker-cli.js';
 import { engines, isPodman } from './support/targets.js';
 
 const run = randomUUID().slice(0, 8);
@@ -71,6 +72,27 @@ describe.each(dockerEngines)('a folder context over the BuildKit session on $nam
     expect(edited.moved).toBeLessThan(64 * 1024);
     expect(edited.output).toContain(`second ${run}`);
     expect(edited.output).toContain(String(BIG));
+  });
+
+  // The Docker CLI's client shares the link's folder, where the link leads nowhere: it fails. The
+  // library shares the folder the link leads to instead. (A link inside its folder is read as the
+  // CLI reads it: build-context-differential.test.ts.)
+  it('a Dockerfile that is a link out of its folder, which the Docker CLI cannot build this way, is read from where the link leads', async () => {
+    const folder = join(work, `${engine.name}-linked-dockerfile`);
+    const outside = join(work, `${engine.name}-dockerfiles`);
+    mkdirSync(join(folder, 'docker'), { recursive: true });
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, 'app.Dockerfile'), 'FROM busybox:latest\nCOPY . /ctx\nRUN cat /ctx/hello.txt\n');
+    writeFileSync(join(folder, 'hello.txt'), `hello ${run}\n`);
+    const link = join(folder, 'docker', 'Dockerfile');
+    symlinkSync(join('..', '..', `${engine.name}-dockerfiles`, 'app.Dockerfile'), link);
+    const tag = `context-sync-${run}-${engine.name}-linked`;
+    tags.push(tag);
+
+    const cli = await dockerCli();
+    await expect(cli.run(engine.socket, ['build', '--quiet', '--file', link, folder])).rejects.toThrow(/failed to read dockerfile/);
+    const { output } = await built(docker.build({ context: folder, dockerfile: link, contextTransfer: 'session', t: tag }));
+    expect(output).toContain(`hello ${run}`);
   });
 
   it("refuses contextTransfer 'session' with the classic builder, with a tar stream as the context, or with a session named by the caller", () => {

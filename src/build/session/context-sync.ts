@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GRPC_INVALID_ARGUMENT, GrpcStatusError } from '../../protocols/grpc-messages.js';
 import { ContextFilter } from '../context-filter.js';
 import { IgnoreMatcher } from '../ignore-matcher.js';
+import { followLinks } from './follow-links.js';
 import { sendFolder, type FolderTransfer, type SyncSelection } from './folder-sender.js';
 import type { GrpcMethod } from './grpc-host.js';
 
@@ -24,7 +25,8 @@ export function contextSyncMethods(folders: SyncedFolders, report?: (transfer: T
     const name = values(metadata, 'dir-name')[0] ?? '';
     const folder = Object.hasOwn(folders, name) ? folders[name] : undefined;
     if (folder === undefined) throw new GrpcStatusError(GRPC_INVALID_ARGUMENT, `no folder named ${JSON.stringify(name)} is shared with this build`);
-    const selection = selectionOf(values(metadata, 'include-patterns'), values(metadata, 'exclude-patterns'), values(metadata, 'followpaths'));
+    const followPaths = followLinks(folder, values(metadata, 'followpaths'));
+    const selection = selectionOf(values(metadata, 'include-patterns'), values(metadata, 'exclude-patterns'), followPaths);
     const transfer = await sendFolder(folder, selection, incoming, send);
     report?.({ ...transfer, folder: name });
   };
@@ -38,7 +40,8 @@ function values(metadata: IncomingHttpHeaders, key: string): string[] {
 }
 
 /**
- * fsutil's filter: with include patterns (and paths to follow, which are included as well), only
+ * fsutil's filter: with include patterns (and paths to follow, with the links on their way and
+ * where those lead, which are included as well), only
  * what they match or lies below a match; of that, what the exclude patterns leave. A folder no
  * include pattern matches is still walked, since one may match inside it.
  */
