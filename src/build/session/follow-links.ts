@@ -12,16 +12,19 @@ import { join, posix } from 'node:path';
 /** How many links one path may pass through before it counts as a loop (Linux's own limit is 40). */
 const MAX_LINKS = 40;
 
-/** `paths` (slash paths relative to `root`) and every link and link target met resolving them. */
+/**
+ * `paths` (slash paths relative to `root`) and every link and link target met resolving them;
+ * none at all when one of them is the folder itself, which then needs no narrowing (as fsutil).
+ */
 export function followLinks(root: string, paths: readonly string[]): string[] {
   const reached = new Set<string>();
   for (const path of paths) follow(root, inRoot(path), reached, 0);
-  return [...reached].sort();
+  return reached.has('.') ? [] : [...reached].sort();
 }
 
 /**
  * Whether following `name` inside `root` ends at a regular file there, which the engine can then
- * read; false also where the way cannot be followed (a link through a file, say).
+ * read; false also where the way cannot be followed (a folder that cannot be read, say).
  */
 export function reachesFile(root: string, name: string): boolean {
   try {
@@ -45,9 +48,18 @@ function follow(root: string, path: string, reached: Set<string>, links: number)
   reached.add(path);
 }
 
-/** Where the link at `path` leads, as a path from the root; undefined when `path` is no link. */
+/**
+ * Where the link at `path` leads, as a path from the root; undefined when `path` is no link,
+ * including a path that passes through a file (ENOTDIR), which fsutil counts as absent too.
+ */
 function linkTarget(root: string, path: string): string | undefined {
-  const stats = lstatSync(onDisk(root, path), { throwIfNoEntry: false });
+  let stats: ReturnType<typeof lstatSync>;
+  try {
+    stats = lstatSync(onDisk(root, path), { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
   if (!stats?.isSymbolicLink()) return undefined;
   const link = readlinkSync(onDisk(root, path));
   return posix.isAbsolute(link) ? link : posix.join('/', posix.dirname(path), link);
